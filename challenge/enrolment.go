@@ -1,0 +1,124 @@
+package challenge
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ParticipantID identifies a person; the host owns these IDs.
+type ParticipantID string
+
+// TeamID identifies a team; the host owns these IDs.
+type TeamID string
+
+// Enrolment is one participant's place in one programme: where their day 1
+// falls, their time zone history, their personal rest days and their
+// progress so far.
+type Enrolment struct {
+	// ID is a UUIDv7 made by habitkit.
+	ID uuid.UUID `json:"id"`
+	// ProgrammeID and ProgrammeVersion pin the programme definition.
+	ProgrammeID      string `json:"programmeId"`
+	ProgrammeVersion int    `json:"programmeVersion"`
+	// ParticipantID is unique within a programme.
+	ParticipantID ParticipantID `json:"participantId"`
+	// TeamID is the participant's team (may be empty).
+	TeamID TeamID `json:"teamId,omitempty"`
+	// CohortID is empty for self-paced enrolments.
+	CohortID string `json:"cohortId,omitempty"`
+	// Start is the civil date of programme day 1 for this participant.
+	Start Date `json:"start"`
+	// FirstDay is the first programme day the participant may complete;
+	// it is greater than 1 for someone who joined a cohort late.
+	FirstDay int `json:"firstDay"`
+	// Zones is the participant's time zone history, oldest first; the
+	// first entry is the zone at enrolment. It is never empty.
+	Zones []ZoneChange `json:"zones"`
+	// Rota gives personal rest days on a repeating on/off pattern.
+	Rota Rota `json:"rota,omitzero"`
+	// Absences are personal rest periods (leave, sickness).
+	Absences []Absence `json:"absences,omitempty"`
+	// EnrolledAt is when the enrolment was made.
+	EnrolledAt time.Time `json:"enrolledAt"`
+	// Version counts updates; storage uses it to detect concurrent writers.
+	Version int64 `json:"version"`
+	// Progress is the participant's streak, points and level, kept
+	// incrementally by the engine.
+	Progress Progress `json:"progress"`
+}
+
+// ZoneChange records that from instant From on the participant lives in
+// the IANA time zone Zone.
+type ZoneChange struct {
+	// From is when the zone took effect.
+	From time.Time `json:"from"`
+	// Zone is an IANA time zone name.
+	Zone string `json:"zone"`
+}
+
+// Rota is a repeating pattern of On working days then Off rest days,
+// counted from Start (Start is the first On day). The zero Rota means none.
+type Rota struct {
+	// Start is the first working day of the pattern.
+	Start Date `json:"start"`
+	// On is the number of working days in each cycle (>= 1).
+	On int `json:"on"`
+	// Off is the number of rest days in each cycle (>= 1).
+	Off int `json:"off"`
+}
+
+// IsZero reports whether r is the zero Rota (no rota).
+func (r Rota) IsZero() bool { return r == Rota{} }
+
+// IsRest reports whether d is an off day of the rota. Days before Start
+// follow the same cycle backwards.
+func (r Rota) IsRest(d Date) bool {
+	if r.On <= 0 || r.Off <= 0 {
+		return false
+	}
+	cycle := r.On + r.Off
+	i := d.Sub(r.Start) % cycle
+	if i < 0 {
+		i += cycle
+	}
+	return i >= r.On
+}
+
+// Absence is a personal rest period, both ends included.
+type Absence struct {
+	// From is the first day of absence.
+	From Date `json:"from"`
+	// To is the last day of absence (>= From).
+	To Date `json:"to"`
+	// Reason is a short label such as "leave" or "sickness".
+	Reason string `json:"reason,omitempty"`
+}
+
+// Contains reports whether d falls within the absence.
+func (a Absence) Contains(d Date) bool { return !d.Before(a.From) && !d.After(a.To) }
+
+// Zone returns the participant's current time zone name.
+func (e *Enrolment) Zone() string {
+	if len(e.Zones) == 0 {
+		return ""
+	}
+	return e.Zones[len(e.Zones)-1].Zone
+}
+
+// DateOfDay returns the nominal civil date of programme day (Start + day - 1).
+// Rest weekdays, rest dates, rotas and absences are judged on this date.
+func (e *Enrolment) DateOfDay(day int) Date { return e.Start.AddDays(day - 1) }
+
+// Clone returns a deep copy of e: no slice is shared with e.
+func (e Enrolment) Clone() Enrolment {
+	c := e
+	if e.Zones != nil {
+		c.Zones = append([]ZoneChange(nil), e.Zones...)
+	}
+	if e.Absences != nil {
+		c.Absences = append([]Absence(nil), e.Absences...)
+	}
+	c.Progress = e.Progress.Clone()
+	return c
+}

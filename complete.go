@@ -1,0 +1,202 @@
+package habitkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+// CompleteRequest asks to record that a participant completed a day's
+// activity.
+type CompleteRequest struct {
+	// EnrolmentID is the participant's enrolment (required).
+	EnrolmentID uuid.UUID
+	// Day is the programme day; 0 means today in the participant's zone.
+	// Earlier days are accepted inside the programme's grace window.
+	Day int
+	// ActivityID is the activity; empty means the day's scheduled one.
+	ActivityID string
+	// IdempotencyKey, when set, identifies this request: sending it again
+	// returns the original outcome, and sending it with a different
+	// request returns ErrIdempotencyKeyReused. Keys are unique across the
+	// store, at most 200 bytes.
+	IdempotencyKey string
+}
+
+// Outcome is the result of Complete.
+type Outcome struct {
+	// Completion is the recorded completion, including the progress
+	// snapshot (Completion.Outcome) taken when it was first recorded.
+	Completion challenge.Completion
+	// Replayed is true when the completion had already been recorded and
+	// this call changed nothing.
+	Replayed bool
+}
+
+const maxIdempotencyKey = 200
+
+// Complete records that the participant completed a day's activity and
+// updates their streak, strength, points and level in one transaction.
+//
+// It is idempotent on (enrolment, day, activity): recording the same
+// completion again changes nothing and returns the original outcome with
+// Replayed set. Errors: ErrNotYetOpen for a future day, ErrTooLate for a
+// day past the grace window, ErrOutsideProgramme for a day outside the
+// programme, ErrBeforeEnrolment for a day before a late joiner's first day,
+// ErrNotScheduled when the activity is not that day's, ErrNotFound for an
+// unknown enrolment or activity, ErrRevoked when the completion was revoked,
+// ErrIdempotencyKeyReused, and ValidationError for malformed requests. On
+// any error nothing is stored and no event is delivered.
+func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, error) {
+	var out Outcome
+	if err := validateCompleteRequest(req); err != nil {
+		return out, e.completeErr(req, err)
+	}
+	now := e.clock.Now().UTC()
+	listen := e.hasListeners()
+	var events []Event
+	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
+		out, events = Outcome{}, events[:0]
+		var err error
+		out, events, err = e.complete(ctx, tx, req, now, listen, events)
+		return err
+	})
+	if err != nil {
+		return Outcome{}, e.completeErr(req, err)
+	}
+	e.deliver(events)
+	return out, nil
+}
+
+func (e *Engine) completeErr(req CompleteRequest, err error) error {
+	return fmt.Errorf("habitkit: complete: enrolment %s: day %d: %w", req.EnrolmentID, req.Day, err)
+}
+
+func validateCompleteRequest(req CompleteRequest) error {
+	var problems ValidationErrors
+	if req.EnrolmentID == uuid.Nil {
+		problems = append(problems, &ValidationError{Field: "EnrolmentID", Reason: "must be set"})
+	}
+	if req.Day < 0 {
+		problems = append(problems, &ValidationError{Field: "Day", Reason: "must be 0 (today) or a programme day"})
+	}
+	if len(req.IdempotencyKey) > maxIdempotencyKey {
+		problems = append(problems, &ValidationError{Field: "IdempotencyKey", Reason: fmt.Sprintf("must be at most %d bytes", maxIdempotencyKey)})
+	}
+	return problems.Err()
+}
+
+// complete is one attempt of Complete inside tx.
+func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event) (Outcome, []Event, error) {
+	if req.IdempotencyKey != "" {
+		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
+		switch {
+		case err == nil:
+			if c.EnrolmentID != req.EnrolmentID || (req.Day != 0 && req.Day != c.Day) || (req.ActivityID != "" && req.ActivityID != c.ActivityID) {
+				return Outcome{}, events, challenge.ErrIdempotencyKeyReused
+			}
+			return replay(c)
+		case !errors.Is(err, storage.ErrNotFound):
+			return Outcome{}, events, err
+		}
+	}
+	en, err := tx.GetEnrolment(ctx, req.EnrolmentID)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	p, _, err := e.programme(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	today, err := en.DayAt(now, p.DayStartHour, e.locate)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	day, err := checkDay(p, &en, req.Day, today)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	slot, ok := p.SlotOn(day)
+	if !ok {
+		return Outcome{}, events, fmt.Errorf("nothing is scheduled on day %d: %w", day, challenge.ErrNotScheduled)
+	}
+	activityID := slot.ActivityID
+	if req.ActivityID != "" && req.ActivityID != slot.ActivityID {
+		if _, ok := p.Activity(req.ActivityID); !ok {
+			return Outcome{}, events, fmt.Errorf("activity %q: %w", req.ActivityID, storage.ErrNotFound)
+		}
+		return Outcome{}, events, fmt.Errorf("activity %q on day %d (%q is scheduled): %w", req.ActivityID, day, slot.ActivityID, challenge.ErrNotScheduled)
+	}
+	key := challenge.CompletionKey{EnrolmentID: en.ID, Day: day, ActivityID: activityID}
+	if c, err := tx.GetCompletion(ctx, key); err == nil {
+		return replay(c)
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		return Outcome{}, events, err
+	}
+	activity, _ := p.Activity(activityID)
+	cal := challenge.NewCalendar(p, &en)
+	var buf [8]challenge.Change
+	changes := en.Progress.Record(cal, day, today, buf[:0])
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	c := challenge.Completion{
+		ID:             id,
+		CompletionKey:  key,
+		ProgrammeID:    en.ProgrammeID,
+		VariationID:    slot.VariationID,
+		IdempotencyKey: req.IdempotencyKey,
+		CompletedAt:    now,
+		Points:         activity.Points,
+		Outcome:        en.Progress.Snapshot(),
+	}
+	if err := tx.InsertCompletion(ctx, c); err != nil {
+		return Outcome{}, events, err
+	}
+	if err := tx.UpdateEnrolment(ctx, en); err != nil {
+		return Outcome{}, events, err
+	}
+	if listen {
+		h := header(&en, now)
+		events = append(events, Completed{EventHeader: h, Day: day, ActivityID: activityID, Points: activity.Points, Late: day < today})
+		events = changeEvents(p, h, changes, events)
+	}
+	return Outcome{Completion: c}, events, nil
+}
+
+func replay(c challenge.Completion) (Outcome, []Event, error) {
+	if c.Revoked() {
+		return Outcome{}, nil, fmt.Errorf("day %d activity %q: %w", c.Day, c.ActivityID, challenge.ErrRevoked)
+	}
+	return Outcome{Completion: c, Replayed: true}, nil, nil
+}
+
+// checkDay resolves the requested day (0 = today) and checks that it may be
+// completed today.
+func checkDay(p *challenge.Programme, en *challenge.Enrolment, requested, today int) (int, error) {
+	day := requested
+	if day == 0 {
+		day = today
+		if today < 1 {
+			return 0, fmt.Errorf("the programme starts on %s: %w", en.Start, challenge.ErrNotYetOpen)
+		}
+	}
+	switch {
+	case day > p.Length:
+		return 0, fmt.Errorf("day %d of %d: %w", day, p.Length, challenge.ErrOutsideProgramme)
+	case day > today:
+		return 0, fmt.Errorf("day %d opens after day %d: %w", day, today, challenge.ErrNotYetOpen)
+	case day < en.FirstDay:
+		return 0, fmt.Errorf("day %d is before first day %d: %w", day, en.FirstDay, challenge.ErrBeforeEnrolment)
+	case day < today-p.GraceDays:
+		return 0, fmt.Errorf("day %d ended; today is day %d and the grace window is %d days: %w", day, today, p.GraceDays, challenge.ErrTooLate)
+	}
+	return day, nil
+}

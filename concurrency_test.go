@@ -1,0 +1,167 @@
+package habitkit_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/habitkit/habitkit"
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/internal/testclock"
+	"github.com/habitkit/habitkit/storage"
+	"github.com/habitkit/habitkit/storage/memory"
+)
+
+// concurrencyProgramme is 30 days long with a 29-day grace window, so on
+// day 30 every day can still be completed: many distinct completions per
+// participant, all open at once.
+func concurrencyProgramme() *challenge.Programme {
+	p := &challenge.Programme{
+		ID: "load", Title: "Load", Length: 30, TimeZone: "UTC", GraceDays: 29,
+		Activities:    []challenge.Activity{{ID: "a", Title: "A", Points: 3}, {ID: "b", Title: "B", Points: 7}},
+		Cohorts:       []challenge.Cohort{{ID: "c", Start: challenge.NewDate(2027, 1, 1)}},
+		StreakBonuses: []challenge.StreakBonus{{Streak: 5, Points: 11}, {Streak: 20, Points: 13}},
+		Levels:        []challenge.Level{{Name: "one", Points: 10}, {Name: "two", Points: 100}},
+		Freezes:       challenge.FreezeRule{EarnEvery: 4, Max: 2},
+	}
+	for d := 1; d <= 30; d++ {
+		p.Schedule = append(p.Schedule, challenge.Slot{Day: d, ActivityID: []string{"a", "b"}[d%2]})
+	}
+	return p
+}
+
+type loadSize struct{ workers, perWorker, daysEach int }
+
+// fullLoad is the figure: 16 goroutines × 1,000 completions.
+var fullLoad = loadSize{workers: 16, perWorker: 1000, daysEach: 20}
+
+// runConcurrentCompletions sends workers × perWorker completion calls, each
+// immediately retried, over overlapping participants: every (participant,
+// day) is sent by two different workers, so each key sees four calls racing
+// on shared enrolments. Workers alternate between the given engines (two
+// engines on two pools act as two processes). It then checks exact totals.
+func runConcurrentCompletions(t *testing.T, size loadSize, clock *testclock.Clock, engines ...*habitkit.Engine) {
+	t.Helper()
+	ctx := context.Background()
+	clock.Set(loadStart)
+	e0 := engines[0]
+	_, err := e0.Publish(ctx, concurrencyProgramme())
+	require.NoError(t, err)
+
+	keys := size.workers * size.perWorker / 2 // each key is sent by two workers
+	participants := keys / size.daysEach
+	require.Positive(t, participants)
+	ens := make([]challenge.Enrolment, participants)
+	for i := range ens {
+		ens[i], err = e0.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "load", ParticipantID: challenge.ParticipantID(fmt.Sprintf("p%04d", i)), CohortID: "c", TeamID: challenge.TeamID(fmt.Sprintf("t%d", i%7))})
+		require.NoError(t, err)
+	}
+	clock.Set(loadEnd)
+	type job struct{ p, day int }
+	all := make([]job, 0, keys)
+	for p := 0; p < participants; p++ {
+		for d := 1; d <= size.daysEach; d++ {
+			all = append(all, job{p, d})
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	rng.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	// Key k goes to workers k%W and (k+W/2)%W: two different workers, and
+	// every worker gets exactly perWorker calls.
+	work := make([][]job, size.workers)
+	for k, j := range all {
+		a, b := k%size.workers, (k+size.workers/2)%size.workers
+		work[a] = append(work[a], j)
+		work[b] = append(work[b], j)
+	}
+	for _, w := range work {
+		require.Len(t, w, size.perWorker)
+		rng.Shuffle(len(w), func(i, j int) { w[i], w[j] = w[j], w[i] })
+	}
+
+	var recorded, replayed atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, size.workers)
+	for w := range size.workers {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			engine := engines[w%len(engines)]
+			for _, j := range work[w] {
+				req := habitkit.CompleteRequest{EnrolmentID: ens[j.p].ID, Day: j.day}
+				for attempt := 0; attempt < 2; attempt++ { // each call retried
+					out, err := engine.Complete(ctx, req)
+					if err != nil {
+						errs <- fmt.Errorf("worker %d: %w", w, err)
+						return
+					}
+					if out.Replayed {
+						replayed.Add(1)
+					} else {
+						recorded.Add(1)
+					}
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(keys), recorded.Load(), "each distinct completion is recorded exactly once")
+	assert.Equal(t, int64(3*keys), replayed.Load(), "every other call is a replay")
+
+	// Every participant ends with exactly the progress of a serial run.
+	prog := concurrencyProgramme()
+	require.NoError(t, prog.Validate())
+	var done challenge.Days
+	for d := 1; d <= size.daysEach; d++ {
+		done.Add(d)
+	}
+	for i, en := range ens {
+		got, err := e0.Enrolment(ctx, en.ID)
+		require.NoError(t, err)
+		today, err := got.DayAt(loadEnd, prog.DayStartHour, (&challenge.LocationCache{}).Load)
+		require.NoError(t, err)
+		want := challenge.Recompute(challenge.NewCalendar(prog, &got), done, today)
+		require.Equal(t, want.Completed, got.Progress.Completed, "participant %d: days done", i)
+		require.Equal(t, want.Points, got.Progress.Points, "participant %d: points", i)
+		require.Equal(t, want.Current, got.Progress.Current, "participant %d: streak", i)
+		require.Equal(t, want.Longest, got.Progress.Longest, "participant %d: longest", i)
+		page, err := e0.Completions(ctx, en.ID, true, "", storage.MaxLimit)
+		require.NoError(t, err)
+		require.Len(t, page.Items, size.daysEach, "participant %d: stored completions", i)
+	}
+}
+
+func newLoadEngine(t *testing.T, store storage.Store, clock habitkit.Clock) *habitkit.Engine {
+	t.Helper()
+	e, err := habitkit.New(store, &habitkit.Options{Clock: clock, MaxConflictRetries: 200})
+	require.NoError(t, err)
+	return e
+}
+
+// The load enrols on day 1 and completes on day 30.
+var (
+	loadStart = time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	loadEnd   = time.Date(2027, 1, 30, 12, 0, 0, 0, time.UTC)
+)
+
+func TestConcurrentCompletionsMemory(t *testing.T) {
+	clock := testclock.New(loadStart)
+	runConcurrentCompletions(t, fullLoad, clock, newLoadEngine(t, memory.New(nil), clock))
+}
+
+func TestConcurrentCompletionsTwoEnginesOneMemoryStore(t *testing.T) {
+	store := memory.New(nil)
+	clock := testclock.New(loadStart)
+	runConcurrentCompletions(t, fullLoad, clock, newLoadEngine(t, store, clock), newLoadEngine(t, store, clock))
+}

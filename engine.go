@@ -1,0 +1,229 @@
+package habitkit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+// Engine runs habit programmes over a storage.Store. It owns every rule:
+// validation, local days, idempotency, streaks, points and levels, and
+// event delivery. It is safe for concurrent use, and several Engines (in
+// several processes) may share one database.
+type Engine struct {
+	store  storage.Store
+	clock  Clock
+	log    *slog.Logger
+	opts   Options
+	zones  challenge.LocationCache
+	locate challenge.Locator
+
+	// programmes caches validated programme versions. Versions are
+	// immutable, so the cache can never be stale.
+	programmes sync.Map // programmeKey -> *challenge.Programme
+
+	mu       sync.RWMutex
+	handlers map[int]func(Event)
+	nextID   int
+}
+
+type programmeKey struct {
+	id      string
+	version int
+}
+
+// New returns an Engine over store. opts may be nil for the defaults.
+func New(store storage.Store, opts *Options) (*Engine, error) {
+	if store == nil {
+		return nil, &ValidationError{Field: "store", Reason: "must not be nil"}
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	o = o.withDefaults()
+	if err := o.validate(); err != nil {
+		return nil, fmt.Errorf("habitkit: new: %w", err)
+	}
+	e := &Engine{store: store, clock: o.Clock, log: o.Logger, opts: o, handlers: map[int]func(Event){}}
+	e.locate = e.zones.Load
+	return e, nil
+}
+
+// Subscribe registers h to receive every event after its transaction
+// commits, and returns a function that removes it. Handlers run on the
+// caller's goroutine in registration order; they must be quick.
+func (e *Engine) Subscribe(h func(Event)) (cancel func()) {
+	e.mu.Lock()
+	id := e.nextID
+	e.nextID++
+	e.handlers[id] = h
+	e.mu.Unlock()
+	return func() {
+		e.mu.Lock()
+		delete(e.handlers, id)
+		e.mu.Unlock()
+	}
+}
+
+func (e *Engine) hasListeners() bool {
+	if e.opts.OnEvent != nil {
+		return true
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return len(e.handlers) > 0
+}
+
+// deliver hands committed events to OnEvent and the subscribers. A panicking
+// handler is logged and does not stop the others: the data is committed, and
+// the caller must not be told the call failed.
+func (e *Engine) deliver(events []Event) {
+	if len(events) == 0 {
+		return
+	}
+	e.mu.RLock()
+	ids := make([]int, 0, len(e.handlers))
+	for id := range e.handlers {
+		ids = append(ids, id)
+	}
+	hs := make([]func(Event), 0, len(ids)+1)
+	if e.opts.OnEvent != nil {
+		hs = append(hs, e.opts.OnEvent)
+	}
+	sortInts(ids)
+	for _, id := range ids {
+		hs = append(hs, e.handlers[id])
+	}
+	e.mu.RUnlock()
+	for _, ev := range events {
+		for _, h := range hs {
+			e.safeCall(h, ev)
+		}
+	}
+}
+
+func (e *Engine) safeCall(h func(Event), ev Event) {
+	defer func() {
+		if r := recover(); r != nil {
+			e.log.Error("habitkit: event handler panicked", "event", fmt.Sprintf("%T", ev), "panic", r)
+		}
+	}()
+	h(ev)
+}
+
+func sortInts(s []int) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// update runs fn in a storage transaction and re-runs it when a concurrent
+// writer won a uniqueness or version check (storage.ErrConflict): the
+// re-run reads the winner's data and normally turns into a replay. fn must
+// reset whatever it collects at its start, since it may run several times.
+func (e *Engine) update(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = e.store.Update(ctx, fn)
+		if err == nil || !errors.Is(err, storage.ErrConflict) || attempt >= e.opts.MaxConflictRetries {
+			return err
+		}
+		if errors.Is(err, errNoRetry) {
+			return err
+		}
+		e.log.Debug("habitkit: retrying after conflict", "attempt", attempt+1, "err", err)
+		if err := backoff(ctx, attempt); err != nil {
+			return err
+		}
+	}
+}
+
+// errNoRetry marks a conflict that a re-run cannot resolve (such as a
+// participant who is already enrolled).
+var errNoRetry = errors.New("not retryable")
+
+func backoff(ctx context.Context, attempt int) error {
+	if attempt == 0 {
+		return ctx.Err()
+	}
+	d := time.Duration(1<<min(attempt, 6)) * 200 * time.Microsecond
+	d = d/2 + time.Duration(rand.Int64N(int64(d)))
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// programme returns the validated programme version, from the cache when
+// possible. version 0 means the latest (never cached: it can change).
+//
+// The returned programme is shared by every call: it must not be modified.
+func (e *Engine) programme(ctx context.Context, tx storage.ReadTx, id string, version int) (*challenge.Programme, int, error) {
+	if version > 0 {
+		if p, ok := e.programmes.Load(programmeKey{id, version}); ok {
+			return p.(*challenge.Programme), version, nil
+		}
+	}
+	rec, err := tx.GetProgramme(ctx, id, version)
+	if err != nil {
+		return nil, 0, fmt.Errorf("programme %s: %w", id, err)
+	}
+	key := programmeKey{rec.ID, rec.Version}
+	if p, ok := e.programmes.Load(key); ok {
+		return p.(*challenge.Programme), rec.Version, nil
+	}
+	p := new(challenge.Programme)
+	if err := json.Unmarshal(rec.Definition, p); err != nil {
+		return nil, 0, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, 0, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
+	}
+	actual, _ := e.programmes.LoadOrStore(key, p)
+	return actual.(*challenge.Programme), rec.Version, nil
+}
+
+// header builds the event header for en at now.
+func header(en *challenge.Enrolment, now time.Time) EventHeader {
+	return EventHeader{ProgrammeID: en.ProgrammeID, EnrolmentID: en.ID, ParticipantID: en.ParticipantID, At: now}
+}
+
+// changeEvents turns domain changes into events.
+func changeEvents(p *challenge.Programme, h EventHeader, changes []challenge.Change, out []Event) []Event {
+	for _, c := range changes {
+		switch c.Kind {
+		case challenge.StreakExtended:
+			out = append(out, StreakExtended{EventHeader: h, Day: c.Day, Streak: c.Streak})
+		case challenge.StreakBroken:
+			out = append(out, StreakBroken{EventHeader: h, Day: c.Day, Streak: c.Streak})
+		case challenge.FreezeEarned:
+			out = append(out, FreezeEarned{EventHeader: h, Day: c.Day, Freezes: c.Freezes})
+		case challenge.FreezeUsed:
+			out = append(out, FreezeUsed{EventHeader: h, Day: c.Day, Freezes: c.Freezes})
+		case challenge.BonusEarned:
+			out = append(out, StreakBonusEarned{EventHeader: h, Streak: c.Streak, Points: c.Points})
+		case challenge.LevelReached:
+			name := ""
+			if c.Level >= 1 && c.Level <= len(p.Levels) {
+				name = p.Levels[c.Level-1].Name
+			}
+			out = append(out, LevelReached{EventHeader: h, Level: c.Level, Name: name, Points: c.Points})
+		}
+	}
+	return out
+}

@@ -1,0 +1,123 @@
+package habitkit
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+)
+
+// Event is something that happened to a participant's progress. The set of
+// events is closed (the interface has an unexported method), so a type
+// switch over the concrete types below is exhaustive.
+//
+// Events are collected while a call runs and delivered only after its
+// transaction commits, in the order they happened. A call that fails, or a
+// transaction attempt that is rolled back and retried, delivers nothing.
+type Event interface {
+	// Header returns the fields every event has.
+	Header() EventHeader
+	event()
+}
+
+// EventHeader is shared by every event.
+type EventHeader struct {
+	// ProgrammeID is the programme.
+	ProgrammeID string
+	// EnrolmentID is the enrolment concerned.
+	EnrolmentID uuid.UUID
+	// ParticipantID is the participant concerned.
+	ParticipantID challenge.ParticipantID
+	// At is the engine's clock reading for the call that caused it.
+	At time.Time
+}
+
+// Header returns h; it lets every event embed EventHeader.
+func (h EventHeader) Header() EventHeader { return h }
+func (EventHeader) event()                {}
+
+// Completed is delivered when a completion is recorded (not on a replay).
+type Completed struct {
+	EventHeader
+	// Day is the programme day completed.
+	Day int
+	// ActivityID is the activity completed.
+	ActivityID string
+	// Points are the activity points earned.
+	Points int
+	// Late is true when the day was completed after it ended (grace window).
+	Late bool
+}
+
+// StreakExtended is delivered when a completion makes the streak longer.
+type StreakExtended struct {
+	EventHeader
+	// Day is the day whose completion extended it.
+	Day int
+	// Streak is the new length.
+	Streak int
+}
+
+// StreakBroken is delivered when a missed scheduled day ends a streak
+// (no freeze was held). It is raised when the engine next writes that
+// enrolment after the day settled.
+type StreakBroken struct {
+	EventHeader
+	// Day is the missed day.
+	Day int
+	// Streak is the length the streak had before it broke.
+	Streak int
+}
+
+// FreezeEarned is delivered when the streak earns a freeze.
+type FreezeEarned struct {
+	EventHeader
+	// Day is the day whose completion earned it.
+	Day int
+	// Freezes is the number now held.
+	Freezes int
+}
+
+// FreezeUsed is delivered when a freeze is spent on a missed day.
+type FreezeUsed struct {
+	EventHeader
+	// Day is the missed day the freeze covered.
+	Day int
+	// Freezes is the number left.
+	Freezes int
+}
+
+// StreakBonusEarned is delivered when the longest streak first reaches a
+// bonus length of the programme.
+type StreakBonusEarned struct {
+	EventHeader
+	// Streak is the bonus's streak length.
+	Streak int
+	// Points is the bonus.
+	Points int
+}
+
+// LevelReached is delivered when points reach a new level.
+type LevelReached struct {
+	EventHeader
+	// Level is the 1-based level index.
+	Level int
+	// Name is the level's name.
+	Name string
+	// Points is the participant's total.
+	Points int
+}
+
+// CompletionRevoked is delivered when an administrator revokes a completion.
+type CompletionRevoked struct {
+	EventHeader
+	// Day is the completion's day.
+	Day int
+	// ActivityID is the completion's activity.
+	ActivityID string
+	// Actor is who revoked it.
+	Actor string
+	// Reason is why.
+	Reason string
+}

@@ -1,0 +1,202 @@
+// Package storefault wraps a storage.Store so that a chosen call fails: the
+// Nth storage call made inside transactions, or the commit itself. Tests use
+// it to prove that an error anywhere in a use case changes nothing and
+// delivers no event.
+package storefault
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+// ErrInjected is the error a Store returns for the call chosen to fail.
+var ErrInjected = errors.New("storefault: injected failure")
+
+// Store wraps another store. Calls are counted across transactions from the
+// last Reset; the zero failure settings fail nothing.
+type Store struct {
+	storage.Store
+
+	mu         sync.Mutex
+	calls      int
+	failAt     int
+	failCommit bool
+	names      []string
+}
+
+// New wraps s.
+func New(s storage.Store) *Store { return &Store{Store: s} }
+
+// Reset clears the call count and makes call n (1-based) fail; n = 0 fails
+// no call. With commit true, a transaction whose function succeeded fails
+// at commit instead (and is rolled back).
+func (s *Store) Reset(n int, commit bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls, s.failAt, s.failCommit, s.names = 0, n, commit, nil
+}
+
+// Calls returns the names of the storage calls made since Reset, in order.
+func (s *Store) Calls() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.names...)
+}
+
+func (s *Store) hit(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	s.names = append(s.names, name)
+	if s.calls == s.failAt {
+		return ErrInjected
+	}
+	return nil
+}
+
+// Update runs fn with a transaction whose calls may fail.
+func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	return s.Store.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+		if err := fn(ctx, &faultTx{tx: tx, s: s}); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		fail := s.failCommit
+		s.mu.Unlock()
+		if fail {
+			return ErrInjected
+		}
+		return nil
+	})
+}
+
+// View runs fn with a read transaction whose calls may fail.
+func (s *Store) View(ctx context.Context, fn func(ctx context.Context, tx storage.ReadTx) error) error {
+	return s.Store.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+		return fn(ctx, &faultTx{rtx: tx, s: s})
+	})
+}
+
+type faultTx struct {
+	tx  storage.Tx
+	rtx storage.ReadTx
+	s   *Store
+}
+
+func (f *faultTx) r() storage.ReadTx {
+	if f.tx != nil {
+		return f.tx
+	}
+	return f.rtx
+}
+
+func (f *faultTx) GetProgramme(ctx context.Context, id string, version int) (storage.Programme, error) {
+	if err := f.s.hit("GetProgramme"); err != nil {
+		return storage.Programme{}, err
+	}
+	return f.r().GetProgramme(ctx, id, version)
+}
+
+func (f *faultTx) ListProgrammes(ctx context.Context, c storage.Cursor, limit int) (storage.Page[storage.Programme], error) {
+	if err := f.s.hit("ListProgrammes"); err != nil {
+		return storage.Page[storage.Programme]{}, err
+	}
+	return f.r().ListProgrammes(ctx, c, limit)
+}
+
+func (f *faultTx) InsertProgramme(ctx context.Context, p storage.Programme) error {
+	if err := f.s.hit("InsertProgramme"); err != nil {
+		return err
+	}
+	return f.tx.InsertProgramme(ctx, p)
+}
+
+func (f *faultTx) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enrolment, error) {
+	if err := f.s.hit("GetEnrolment"); err != nil {
+		return challenge.Enrolment{}, err
+	}
+	return f.r().GetEnrolment(ctx, id)
+}
+
+func (f *faultTx) GetEnrolmentByParticipant(ctx context.Context, programmeID string, p challenge.ParticipantID) (challenge.Enrolment, error) {
+	if err := f.s.hit("GetEnrolmentByParticipant"); err != nil {
+		return challenge.Enrolment{}, err
+	}
+	return f.r().GetEnrolmentByParticipant(ctx, programmeID, p)
+}
+
+func (f *faultTx) ListEnrolments(ctx context.Context, fl storage.EnrolmentFilter, c storage.Cursor, limit int) (storage.Page[challenge.Enrolment], error) {
+	if err := f.s.hit("ListEnrolments"); err != nil {
+		return storage.Page[challenge.Enrolment]{}, err
+	}
+	return f.r().ListEnrolments(ctx, fl, c, limit)
+}
+
+func (f *faultTx) InsertEnrolment(ctx context.Context, e challenge.Enrolment) error {
+	if err := f.s.hit("InsertEnrolment"); err != nil {
+		return err
+	}
+	return f.tx.InsertEnrolment(ctx, e)
+}
+
+func (f *faultTx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
+	if err := f.s.hit("UpdateEnrolment"); err != nil {
+		return err
+	}
+	return f.tx.UpdateEnrolment(ctx, e)
+}
+
+func (f *faultTx) GetCompletion(ctx context.Context, k challenge.CompletionKey) (challenge.Completion, error) {
+	if err := f.s.hit("GetCompletion"); err != nil {
+		return challenge.Completion{}, err
+	}
+	return f.r().GetCompletion(ctx, k)
+}
+
+func (f *faultTx) GetCompletionByIdempotencyKey(ctx context.Context, key string) (challenge.Completion, error) {
+	if err := f.s.hit("GetCompletionByIdempotencyKey"); err != nil {
+		return challenge.Completion{}, err
+	}
+	return f.r().GetCompletionByIdempotencyKey(ctx, key)
+}
+
+func (f *faultTx) ListCompletions(ctx context.Context, fl storage.CompletionFilter, c storage.Cursor, limit int) (storage.Page[challenge.Completion], error) {
+	if err := f.s.hit("ListCompletions"); err != nil {
+		return storage.Page[challenge.Completion]{}, err
+	}
+	return f.r().ListCompletions(ctx, fl, c, limit)
+}
+
+func (f *faultTx) InsertCompletion(ctx context.Context, c challenge.Completion) error {
+	if err := f.s.hit("InsertCompletion"); err != nil {
+		return err
+	}
+	return f.tx.InsertCompletion(ctx, c)
+}
+
+func (f *faultTx) RevokeCompletion(ctx context.Context, k challenge.CompletionKey, r challenge.Revocation) error {
+	if err := f.s.hit("RevokeCompletion"); err != nil {
+		return err
+	}
+	return f.tx.RevokeCompletion(ctx, k, r)
+}
+
+func (f *faultTx) ListAudit(ctx context.Context, fl storage.AuditFilter, c storage.Cursor, limit int) (storage.Page[storage.AuditEntry], error) {
+	if err := f.s.hit("ListAudit"); err != nil {
+		return storage.Page[storage.AuditEntry]{}, err
+	}
+	return f.r().ListAudit(ctx, fl, c, limit)
+}
+
+func (f *faultTx) InsertAudit(ctx context.Context, e storage.AuditEntry) error {
+	if err := f.s.hit("InsertAudit"); err != nil {
+		return err
+	}
+	return f.tx.InsertAudit(ctx, e)
+}

@@ -1,0 +1,47 @@
+package habitkit
+
+import (
+	"io"
+	"log/slog"
+)
+
+// Options configures an Engine. The zero value (or a nil *Options) gives the
+// defaults documented on each field. New copies the struct; changing it
+// afterwards has no effect.
+type Options struct {
+	// Clock tells the time. Default: SystemClock.
+	Clock Clock
+	// Logger receives diagnostic records (retries, handler panics).
+	// Default: nothing is logged. The engine never prints.
+	Logger *slog.Logger
+	// OnEvent, when set, receives every event after its transaction
+	// commits, before handlers added with Engine.Subscribe. It runs on the
+	// caller's goroutine, so it must be quick: hand slow work off.
+	OnEvent func(Event)
+	// MaxConflictRetries is how many times a use case is re-run after a
+	// concurrent writer changed the same records (storage.ErrConflict).
+	// Default: 20. Negative values are invalid.
+	MaxConflictRetries int
+}
+
+const defaultMaxConflictRetries = 20
+
+func (o Options) withDefaults() Options {
+	if o.Clock == nil {
+		o.Clock = SystemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.MaxConflictRetries == 0 {
+		o.MaxConflictRetries = defaultMaxConflictRetries
+	}
+	return o
+}
+
+func (o Options) validate() error {
+	if o.MaxConflictRetries < 0 {
+		return &ValidationError{Field: "Options.MaxConflictRetries", Reason: "must not be negative"}
+	}
+	return nil
+}

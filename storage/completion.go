@@ -1,0 +1,43 @@
+package storage
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+)
+
+// CompletionFilter selects completions of one enrolment.
+type CompletionFilter struct {
+	// EnrolmentID is required.
+	EnrolmentID uuid.UUID
+	// IncludeRevoked also returns revoked completions.
+	IncludeRevoked bool
+}
+
+// CompletionReader reads completions.
+type CompletionReader interface {
+	// GetCompletion returns the completion with key, revoked or not, or
+	// ErrNotFound.
+	GetCompletion(ctx context.Context, key challenge.CompletionKey) (challenge.Completion, error)
+	// GetCompletionByIdempotencyKey returns the completion recorded with
+	// the caller's idempotency key, or ErrNotFound. Keys are unique across
+	// the store. The empty key means "no key" and finds nothing.
+	GetCompletionByIdempotencyKey(ctx context.Context, key string) (challenge.Completion, error)
+	// ListCompletions returns the completions matching f ordered by
+	// (Day, ActivityID), paged by cursor.
+	ListCompletions(ctx context.Context, f CompletionFilter, cursor Cursor, limit int) (Page[challenge.Completion], error)
+}
+
+// CompletionWriter writes completions.
+type CompletionWriter interface {
+	// InsertCompletion stores c. It returns ErrConflict if a completion
+	// with the same ID or key exists, or if c.IdempotencyKey is non-empty
+	// and already used.
+	InsertCompletion(ctx context.Context, c challenge.Completion) error
+	// RevokeCompletion marks the completion with key as revoked. It
+	// returns ErrNotFound if there is none, and ErrConflict if it is
+	// already revoked.
+	RevokeCompletion(ctx context.Context, key challenge.CompletionKey, r challenge.Revocation) error
+}

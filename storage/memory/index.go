@@ -1,0 +1,130 @@
+package memory
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/google/uuid"
+)
+
+// chunkSize bounds the chunks of an index. Inserting shifts at most one
+// chunk, so an out-of-order key costs O(chunkSize), not O(n).
+const chunkSize = 512
+
+// index is a sorted set of keys kept as a list of sorted chunks (a B+tree
+// of depth two). It gives ordered iteration from any key for keyset paging
+// and cheap inserts at any position; UUIDv7 keys mostly append.
+type index[K any] struct {
+	cmp    func(a, b K) int
+	chunks [][]K
+}
+
+func newIndex[K any](cmp func(a, b K) int) *index[K] { return &index[K]{cmp: cmp} }
+
+func compareUUID(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) }
+
+// chunkFor returns the chunk that holds k or would receive it: the first
+// chunk whose last key is >= k, or the last chunk.
+func (x *index[K]) chunkFor(k K) int {
+	lo, hi := 0, len(x.chunks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		c := x.chunks[m]
+		if x.cmp(c[len(c)-1], k) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(x.chunks) {
+		lo--
+	}
+	return lo
+}
+
+// search returns the position of k in c, or where it would go.
+func (x *index[K]) search(c []K, k K) (int, bool) {
+	return slices.BinarySearchFunc(c, k, x.cmp)
+}
+
+// insert adds k and reports false if it was already present.
+func (x *index[K]) insert(k K) bool {
+	if len(x.chunks) == 0 {
+		x.chunks = append(x.chunks, []K{k})
+		return true
+	}
+	ci := x.chunkFor(k)
+	c := x.chunks[ci]
+	j, found := x.search(c, k)
+	if found {
+		return false
+	}
+	if len(c) >= chunkSize {
+		if j == len(c) && ci == len(x.chunks)-1 {
+			// Appending past the end (the usual case for UUIDv7): start a
+			// new chunk rather than leave two half-full ones.
+			x.chunks = append(x.chunks, []K{k})
+			return true
+		}
+		half := len(c) / 2
+		right := make([]K, len(c)-half, chunkSize)
+		copy(right, c[half:])
+		clear(c[half:])
+		c = c[:half]
+		x.chunks[ci] = c
+		x.chunks = slices.Insert(x.chunks, ci+1, right)
+		if j > half {
+			ci, c, j = ci+1, right, j-half
+		}
+	}
+	x.chunks[ci] = slices.Insert(c, j, k)
+	return true
+}
+
+// remove deletes k and reports whether it was present.
+func (x *index[K]) remove(k K) bool {
+	if len(x.chunks) == 0 {
+		return false
+	}
+	ci := x.chunkFor(k)
+	c := x.chunks[ci]
+	j, found := x.search(c, k)
+	if !found {
+		return false
+	}
+	c = slices.Delete(c, j, j+1)
+	if len(c) == 0 {
+		x.chunks = slices.Delete(x.chunks, ci, ci+1)
+	} else {
+		x.chunks[ci] = c
+	}
+	return true
+}
+
+// empty reports whether the index holds no key.
+func (x *index[K]) empty() bool { return len(x.chunks) == 0 }
+
+// ascend calls yield with each key after the key `after` (every key when
+// first is true), in order, until yield returns false.
+func (x *index[K]) ascend(after K, first bool, yield func(K) bool) {
+	ci, j := 0, 0
+	if !first {
+		if len(x.chunks) == 0 {
+			return
+		}
+		ci = x.chunkFor(after)
+		var found bool
+		j, found = x.search(x.chunks[ci], after)
+		if found {
+			j++
+		}
+	}
+	for ; ci < len(x.chunks); ci, j = ci+1, 0 {
+		c := x.chunks[ci]
+		for ; j < len(c); j++ {
+			if !yield(c[j]) {
+				return
+			}
+		}
+	}
+}

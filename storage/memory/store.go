@@ -1,0 +1,324 @@
+package memory
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+// Options configures a Store. It has no fields yet; it exists so that
+// settings can be added without changing New's signature. A nil *Options
+// means the defaults.
+type Options struct{}
+
+// Store is an in-memory [storage.Store]. Its zero value is not usable; call
+// [New].
+type Store struct {
+	// mu serialises writers against everyone: Update holds it for writing
+	// while fn runs, View for reading. That gives Views their snapshot and
+	// Updates their isolation without copying any data.
+	mu     sync.RWMutex
+	closed bool
+
+	programmes   map[string]*programmeRec
+	programmeIDs *index[string]
+
+	enrolments   map[uuid.UUID]*challenge.Enrolment
+	participants map[participantKey]uuid.UUID
+	byProgramme  map[string]*index[uuid.UUID]
+	byTeam       map[groupKey]*index[uuid.UUID]
+	byCohort     map[groupKey]*index[uuid.UUID]
+
+	// completions holds each enrolment's completions sorted by (Day,
+	// ActivityID): the listing order, and a binary search finds a key.
+	completions   map[uuid.UUID]*completionList
+	completionIDs map[uuid.UUID]struct{}
+	idempotency   map[string]challenge.CompletionKey
+
+	audit   map[uuid.UUID]*storage.AuditEntry
+	auditBy map[auditGroup]*index[uuid.UUID]
+
+	// r and w are the transaction objects. Views share r (it has no
+	// state); w is used by one Update at a time, under mu, so neither is
+	// allocated per transaction.
+	r reader
+	w writer
+}
+
+type participantKey struct {
+	programme   string
+	participant challenge.ParticipantID
+}
+
+// groupKey names an enrolment index within a programme (a team or cohort).
+type groupKey struct {
+	programme string
+	value     string
+}
+
+// auditGroup names an audit index: a programme's entries (enrolment zero)
+// or one enrolment's entries within it.
+type auditGroup struct {
+	programme string
+	enrolment uuid.UUID
+}
+
+// Errors are package values, not built per call: the engine's hot path
+// (GetCompletion finding nothing, a replayed completion conflicting) then
+// costs no allocation. The engine adds the identifying context.
+var (
+	errClosed              = fmt.Errorf("memory: %w", storage.ErrClosed)
+	errProgrammeNotFound   = fmt.Errorf("memory: programme: %w", storage.ErrNotFound)
+	errProgrammeExists     = fmt.Errorf("memory: programme version exists: %w", storage.ErrConflict)
+	errEnrolmentNotFound   = fmt.Errorf("memory: enrolment: %w", storage.ErrNotFound)
+	errEnrolmentExists     = fmt.Errorf("memory: enrolment ID exists: %w", storage.ErrConflict)
+	errParticipantEnrolled = fmt.Errorf("memory: participant already enrolled: %w", storage.ErrConflict)
+	errEnrolmentVersion    = fmt.Errorf("memory: enrolment version changed: %w", storage.ErrConflict)
+	errCompletionNotFound  = fmt.Errorf("memory: completion: %w", storage.ErrNotFound)
+	errCompletionExists    = fmt.Errorf("memory: completion key exists: %w", storage.ErrConflict)
+	errCompletionIDExists  = fmt.Errorf("memory: completion ID exists: %w", storage.ErrConflict)
+	errIdempotencyKeyUsed  = fmt.Errorf("memory: idempotency key used: %w", storage.ErrConflict)
+	errAlreadyRevoked      = fmt.Errorf("memory: completion already revoked: %w", storage.ErrConflict)
+	errAuditExists         = fmt.Errorf("memory: audit entry ID exists: %w", storage.ErrConflict)
+)
+
+// New returns an empty Store. opts may be nil.
+func New(opts *Options) *Store {
+	_ = opts // no settings yet
+	s := &Store{
+		programmes:    make(map[string]*programmeRec),
+		programmeIDs:  newIndex(strings.Compare),
+		enrolments:    make(map[uuid.UUID]*challenge.Enrolment),
+		participants:  make(map[participantKey]uuid.UUID),
+		byProgramme:   make(map[string]*index[uuid.UUID]),
+		byTeam:        make(map[groupKey]*index[uuid.UUID]),
+		byCohort:      make(map[groupKey]*index[uuid.UUID]),
+		completions:   make(map[uuid.UUID]*completionList),
+		completionIDs: make(map[uuid.UUID]struct{}),
+		idempotency:   make(map[string]challenge.CompletionKey),
+		audit:         make(map[uuid.UUID]*storage.AuditEntry),
+		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
+	}
+	s.r.s = s
+	s.w.s = s
+	return s
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// Update implements [storage.Store.Update]. It runs fn under the store's
+// write lock, applying writes directly and recording how to undo each; an
+// error, a panic or a cancelled ctx replays the undo log backwards. fn is
+// never run twice.
+func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: update: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	// The lock may have taken a while.
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: update: %w", err)
+	}
+	w := &s.w
+	committed := false
+	defer func() {
+		if !committed {
+			w.rollback() // also when fn panics; the panic continues
+		}
+	}()
+	err := fn(ctx, w)
+	if err == nil {
+		if cerr := ctx.Err(); cerr != nil {
+			err = fmt.Errorf("memory: update: %w", cerr)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	w.commit()
+	committed = true
+	return nil
+}
+
+// View implements [storage.Store.View]. fn runs under the read lock, so no
+// write can commit until it returns.
+func (s *Store) View(ctx context.Context, fn func(ctx context.Context, tx storage.ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: view: %w", err)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return errClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: view: %w", err)
+	}
+	return fn(ctx, &s.r)
+}
+
+// Close implements [storage.Store.Close]. It waits for running transactions
+// and frees the data; a second Close returns an error wrapping
+// [storage.ErrClosed].
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errClosed
+	}
+	s.closed = true
+	s.programmes, s.programmeIDs = nil, nil
+	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
+	s.completions, s.completionIDs, s.idempotency = nil, nil, nil
+	s.audit, s.auditBy = nil, nil
+	s.w.undo, s.w.saved = nil, nil
+	return nil
+}
+
+// ctxErr wraps a done context's error for a transaction method.
+func ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memory: %w", err)
+	}
+	return nil
+}
+
+// reader implements storage.ReadTx. It is stateless: callers hold the lock.
+type reader struct {
+	s *Store
+}
+
+var _ storage.ReadTx = (*reader)(nil)
+
+// writer implements storage.Tx and keeps the undo log of one Update.
+type writer struct {
+	reader
+	undo []undoRec
+	// saved holds enrolments as they were before UpdateEnrolment, for
+	// undo. Its entries keep their slices' memory between transactions,
+	// so saving costs no allocation in the steady state.
+	saved []savedEnrolment
+	nsave int
+}
+
+var _ storage.Tx = (*writer)(nil)
+
+type undoOp uint8
+
+const (
+	undoInsertProgramme undoOp = iota + 1
+	undoInsertEnrolment
+	undoUpdateEnrolment
+	undoInsertCompletion
+	undoRevokeCompletion
+	undoInsertAudit
+)
+
+// undoRec says how to reverse one write. Typed records rather than closures
+// keep the log allocation-free.
+type undoRec struct {
+	op undoOp
+	// id is the enrolment (insert, update) or audit entry (insert).
+	id uuid.UUID
+	// key is the completion inserted or revoked.
+	key challenge.CompletionKey
+	// programme and version name the programme version inserted.
+	programme string
+	version   int
+	// slot indexes writer.saved for undoUpdateEnrolment.
+	slot int
+}
+
+type savedEnrolment struct {
+	e                challenge.Enrolment
+	zones            []challenge.ZoneChange
+	absences         []challenge.Absence
+	done             challenge.Days
+	hadZones, hadAbs bool
+	hadDone          bool
+}
+
+// maxRetainedUndo bounds the undo log memory kept between transactions; a
+// bulk import's log is dropped after it finishes.
+const maxRetainedUndo = 4096
+
+func (w *writer) log(r undoRec) { w.undo = append(w.undo, r) }
+
+// save copies e into the next saved slot and returns its index.
+func (w *writer) save(e *challenge.Enrolment) int {
+	if w.nsave == len(w.saved) {
+		w.saved = append(w.saved, savedEnrolment{})
+	}
+	sv := &w.saved[w.nsave]
+	zones, absences, done := sv.zones, sv.absences, sv.done
+	sv.e = *e
+	sv.zones = append(zones[:0], e.Zones...)
+	sv.absences = append(absences[:0], e.Absences...)
+	sv.done = append(done[:0], e.Progress.Done...)
+	sv.hadZones, sv.hadAbs, sv.hadDone = e.Zones != nil, e.Absences != nil, e.Progress.Done != nil
+	sv.e.Zones, sv.e.Absences, sv.e.Progress.Done = nil, nil, nil
+	w.nsave++
+	return w.nsave - 1
+}
+
+func (w *writer) commit() { w.reset() }
+
+func (w *writer) rollback() {
+	for i := len(w.undo) - 1; i >= 0; i-- {
+		w.s.undo(&w.undo[i], w.saved)
+	}
+	w.reset()
+}
+
+func (w *writer) reset() {
+	if cap(w.undo) > maxRetainedUndo {
+		w.undo = nil
+	} else {
+		w.undo = w.undo[:0]
+	}
+	if len(w.saved) > maxRetainedUndo {
+		w.saved = nil
+	}
+	w.nsave = 0
+}
+
+// undo reverses one logged write. The log is replayed newest first, so the
+// store is exactly as the write found it.
+func (s *Store) undo(r *undoRec, saved []savedEnrolment) {
+	switch r.op {
+	case undoInsertProgramme:
+		s.unInsertProgramme(r.programme, r.version)
+	case undoInsertEnrolment:
+		s.unInsertEnrolment(r.id)
+	case undoUpdateEnrolment:
+		s.restoreEnrolment(r.id, &saved[r.slot])
+	case undoInsertCompletion:
+		s.unInsertCompletion(r.key)
+	case undoRevokeCompletion:
+		s.unRevokeCompletion(r.key)
+	case undoInsertAudit:
+		s.unInsertAudit(r.id)
+	}
+}
+
+// copyInto copies src into buf's memory (growing it when needed) and
+// returns it; nil when src is nil, so nil and empty survive a round trip.
+func copyInto[S ~[]E, E any](buf, src S) S {
+	if src == nil {
+		return nil
+	}
+	if buf == nil {
+		buf = make(S, 0, len(src))
+	}
+	return append(buf[:0], src...)
+}

@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+const completionColumns = "enrolment_id, day, activity_id, id, programme_id, variation_id, idempotency_key, completed_at, points, outcome, revoked_at, revoked_by, revoke_reason"
+
+const completionListing = "completions"
+
+// completionCursor is the key after which a completion listing resumes.
+type completionCursor struct {
+	L          string `json:"l"`
+	Day        int    `json:"d"`
+	ActivityID string `json:"a"`
+}
+
+// scanCompletion reads one row of completionColumns.
+func scanCompletion(d dialect, scan func(dest ...any) error) (challenge.Completion, error) {
+	var (
+		c                 challenge.Completion
+		idem, by, reason  sql.NullString
+		outcome           []byte
+		completed, revokd = timeScan{d: d}, timeScan{d: d}
+	)
+	if err := scan(&c.EnrolmentID, &c.Day, &c.ActivityID, &c.ID, &c.ProgrammeID, &c.VariationID,
+		&idem, &completed, &c.Points, &outcome, &revokd, &by, &reason); err != nil {
+		return challenge.Completion{}, err
+	}
+	c.IdempotencyKey = idem.String
+	c.CompletedAt = completed.t
+	if err := json.Unmarshal(outcome, &c.Outcome); err != nil {
+		return challenge.Completion{}, fmt.Errorf("decode completion %s outcome: %w", c.ID, err)
+	}
+	if revokd.valid {
+		c.Revocation = &challenge.Revocation{At: revokd.t, Actor: by.String, Reason: reason.String}
+	}
+	return c, nil
+}
+
+// getCompletion returns the completion the query selects.
+func (t *tx) getCompletion(ctx context.Context, op, query string, args ...any) (challenge.Completion, error) {
+	if err := t.check(op); err != nil {
+		return challenge.Completion{}, err
+	}
+	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...)
+	c, err := scanCompletion(t.s.d, row.Scan)
+	switch {
+	case errors.Is(err, sqlNoRows):
+		return challenge.Completion{}, notFound(op)
+	case err != nil:
+		return challenge.Completion{}, t.wrap(ctx, op, err)
+	}
+	return c, nil
+}
+
+func keyString(k challenge.CompletionKey) string {
+	return fmt.Sprintf("enrolment %s day %d activity %q", k.EnrolmentID, k.Day, k.ActivityID)
+}
+
+func (t *tx) GetCompletion(ctx context.Context, key challenge.CompletionKey) (challenge.Completion, error) {
+	return t.getCompletion(ctx, "get completion of "+keyString(key),
+		"SELECT "+completionColumns+" FROM habitkit_completions WHERE enrolment_id = ? AND day = ? AND activity_id = ?",
+		key.EnrolmentID, key.Day, key.ActivityID)
+}
+
+func (t *tx) GetCompletionByIdempotencyKey(ctx context.Context, key string) (challenge.Completion, error) {
+	op := fmt.Sprintf("get completion by idempotency key %q", key)
+	if key == "" {
+		// Empty keys are stored as NULL and identify nothing.
+		return challenge.Completion{}, notFound(op)
+	}
+	return t.getCompletion(ctx, op,
+		"SELECT "+completionColumns+" FROM habitkit_completions WHERE idempotency_key = ?", key)
+}
+
+func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cursor storage.Cursor, limit int) (storage.Page[challenge.Completion], error) {
+	op := "list completions of enrolment " + f.EnrolmentID.String()
+	limit = storage.ClampLimit(limit)
+	q := "SELECT " + completionColumns + " FROM habitkit_completions WHERE enrolment_id = ?"
+	args := []any{f.EnrolmentID}
+	if !f.IncludeRevoked {
+		q += " AND revoked_at IS NULL"
+	}
+	if cursor != "" {
+		var c completionCursor
+		if err := decodeCursor(cursor, completionListing, &c, &c.L); err != nil {
+			return storage.Page[challenge.Completion]{}, fmt.Errorf("sqlstore: %s: %w", op, err)
+		}
+		q += " AND (day, activity_id) > (?, ?)"
+		args = append(args, c.Day, c.ActivityID)
+	}
+	q += " ORDER BY day, activity_id LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, op, q, args...)
+	if err != nil {
+		return storage.Page[challenge.Completion]{}, err
+	}
+	defer rows.Close()
+	var page storage.Page[challenge.Completion]
+	for rows.Next() {
+		c, err := scanCompletion(t.s.d, rows.Scan)
+		if err != nil {
+			return storage.Page[challenge.Completion]{}, t.wrap(ctx, op, err)
+		}
+		page.Items = append(page.Items, c)
+	}
+	if err := rows.Err(); err != nil {
+		return storage.Page[challenge.Completion]{}, t.wrap(ctx, op, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.Next = storage.EncodeCursor(completionCursor{L: completionListing, Day: last.Day, ActivityID: last.ActivityID})
+	}
+	return page, nil
+}
+
+func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error {
+	op := "insert completion of " + keyString(c.CompletionKey)
+	outcome, err := json.Marshal(c.Outcome)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	var at, by, reason any
+	if r := c.Revocation; r != nil {
+		at, by, reason = t.timeArg(r.At), r.Actor, r.Reason
+	}
+	return t.insert(ctx, op,
+		"INSERT INTO habitkit_completions ("+completionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		c.EnrolmentID, c.Day, c.ActivityID, c.ID, c.ProgrammeID, c.VariationID, nullString(c.IdempotencyKey),
+		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason)
+}
+
+func (t *tx) RevokeCompletion(ctx context.Context, key challenge.CompletionKey, r challenge.Revocation) error {
+	op := "revoke completion of " + keyString(key)
+	n, err := t.exec(ctx, op,
+		"UPDATE habitkit_completions SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE enrolment_id = ? AND day = ? AND activity_id = ? AND revoked_at IS NULL",
+		t.timeArg(r.At), r.Actor, r.Reason, key.EnrolmentID, key.Day, key.ActivityID)
+	if err != nil || n > 0 {
+		return err
+	}
+	ok, err := t.exists(ctx, op,
+		"SELECT 1 FROM habitkit_completions WHERE enrolment_id = ? AND day = ? AND activity_id = ?",
+		key.EnrolmentID, key.Day, key.ActivityID)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return notFound(op)
+	}
+	return fmt.Errorf("sqlstore: %s: %w: already revoked", op, storage.ErrConflict)
+}

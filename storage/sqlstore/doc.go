@@ -1,0 +1,120 @@
+// Package sqlstore is the database/sql adapter of habitkit's storage
+// contract: a [storage.Store] on SQLite, PostgreSQL or MySQL/MariaDB.
+//
+// The host opens the *sql.DB with the driver it chooses and passes it to
+// [Open], which detects the dialect from the driver, applies the embedded
+// schema migrations and returns a [Store]. This package imports no driver:
+// programs that use the memory store or another database do not link one.
+//
+// # Opening
+//
+// SQLite, through modernc.org/sqlite (pure Go, no cgo). Use [SQLiteDSN]: it
+// turns on write-ahead logging (readers never block the writer, and View
+// gets a snapshot), foreign keys and a 5 s busy timeout. Use a file, not
+// ":memory:" (every pooled connection would get its own empty database).
+// SQLite has one writer at a time; the adapter begins writes with BEGIN
+// IMMEDIATE, so writers queue at the start instead of failing when they
+// upgrade a read lock, and a few pooled connections are plenty:
+//
+//	import _ "modernc.org/sqlite"
+//
+//	db, err := sql.Open("sqlite", sqlstore.SQLiteDSN("/var/lib/app/habitkit.db"))
+//	db.SetMaxOpenConns(4)
+//	store, err := sqlstore.Open(ctx, db, nil)
+//
+// Several processes may share the file on one machine (not over a network
+// file system).
+//
+// PostgreSQL (12 or later), through pgx's database/sql driver. The tables
+// are created in the connection's current schema; to use another, set
+// search_path in the DSN:
+//
+//	import _ "github.com/jackc/pgx/v5/stdlib"
+//
+//	db, err := sql.Open("pgx", "postgres://app@db/app?search_path=habitkit")
+//	store, err := sqlstore.Open(ctx, db, nil)
+//
+// MySQL 8 or MariaDB 10.6 and later, through go-sql-driver/mysql. The adapter
+// works whatever parseTime and loc say, needs no multiStatements, and
+// benefits from interpolateParams=true (one round trip per statement instead
+// of three):
+//
+//	import _ "github.com/go-sql-driver/mysql"
+//
+//	db, err := sql.Open("mysql", "app:secret@tcp(db:3306)/app?interpolateParams=true")
+//	store, err := sqlstore.Open(ctx, db, nil)
+//
+// Store.Close does not close the *sql.DB: the host owns it.
+//
+// # Migrations
+//
+// The schema is versioned: migrations/<dialect>/NNNN_name.sql, embedded in
+// the binary. Open applies those missing, each in its own transaction, and
+// records each in the table habitkit_migrations(version, applied_at). Open
+// is safe to call from several processes at once: SQLite serializes
+// migrators with BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped
+// advisory lock keyed by the schema, MySQL with GET_LOCK keyed by the
+// database. MySQL commits DDL implicitly, so there a migration is recorded
+// right after it is applied and its statements are written to be re-runnable.
+//
+// # Transactions and errors
+//
+// Update begins a read-write transaction: BEGIN IMMEDIATE on SQLite, READ
+// COMMITTED on PostgreSQL and MySQL. READ COMMITTED is enough because
+// correctness comes from unique constraints and version checks, and it lets
+// a transaction that lost an insert race read the winner's row (under
+// InnoDB's default REPEATABLE READ it could not). View begins a read-only
+// transaction and pins its snapshot at once (REPEATABLE READ on PostgreSQL
+// and MySQL, a WAL read transaction on SQLite), so writes committed while
+// fn runs stay invisible.
+//
+// A busy database (SQLITE_BUSY, SQLITE_LOCKED), a deadlock (PostgreSQL
+// 40P01, MySQL 1213), a serialization failure (40001) or a lock wait timeout
+// (MySQL 1205), in any statement or at commit, rolls the transaction back
+// and runs fn again after a short random backoff, up to
+// [Options.MaxRetries] times. After such an error no further statement runs
+// in that transaction, even if fn ignores the error.
+//
+// Driver errors are classified by code, never by message: a unique or
+// primary key violation becomes [storage.ErrConflict], joined with the
+// driver's error so that errors.As still finds it. On PostgreSQL, inserts
+// use ON CONFLICT DO NOTHING instead, because any error there aborts the
+// whole transaction, and the engine must be able to read the existing record
+// after a conflict; the ErrConflict then carries no driver error.
+//
+// # What is stored how
+//
+// Tables: habitkit_programmes (PK id, version), habitkit_enrolments (PK id;
+// unique programme_id, participant_id; indexes for team and cohort
+// listings), habitkit_completions (PK enrolment_id, day, activity_id; unique
+// id; unique idempotency_key, NULL when empty so that empty keys never
+// conflict) and habitkit_audit (PK id).
+//
+// Instants are stored in UTC with microsecond precision, the precision all
+// three databases share; values are truncated to microseconds and returned
+// as time.Time in UTC. The representation per dialect:
+//
+//   - SQLite: TEXT, RFC 3339 with six fractional digits,
+//     "2006-01-02T15:04:05.000000Z" (fixed width, so text order is time order).
+//   - PostgreSQL: timestamptz.
+//   - MySQL/MariaDB: DATETIME(6) holding the UTC wall clock, whatever the
+//     session time zone or the DSN's loc.
+//
+// Civil dates (an enrolment's start, rota and absences) are "YYYY-MM-DD".
+// Fields that are never queried (an enrolment's start, zones, rota,
+// absences, enrolment time and progress; a completion's outcome) are JSON
+// (jsonb on PostgreSQL). Programme definitions are stored byte for byte
+// (BLOB, bytea, LONGBLOB).
+//
+// Identifiers compare and sort by bytes everywhere, so that listing order
+// and keyset paging agree across databases and 'a' <> 'A': TEXT with the
+// BINARY collation on SQLite, text COLLATE "C" on PostgreSQL, VARBINARY on
+// MySQL (the utf8mb4 _bin collations ignore trailing spaces). On MySQL a
+// host-owned identifier (programme, participant, team, cohort, activity,
+// idempotency key) may be at most 1024 bytes. habitkit's own UUIDs are
+// TEXT, uuid and CHAR(36) respectively.
+//
+// Listings page by key (WHERE key > cursor ORDER BY key LIMIT n), never by
+// offset, with cursors made by [storage.EncodeCursor] that name their
+// listing.
+package sqlstore

@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+const enrolmentColumns = "id, programme_id, programme_version, participant_id, team_id, cohort_id, version, data"
+
+const enrolmentListing = "enrolments"
+
+// enrolmentCursor is the key after which an enrolment listing resumes.
+type enrolmentCursor struct {
+	L  string    `json:"l"`
+	ID uuid.UUID `json:"id"`
+}
+
+// enrolmentData is the JSON of the enrolment fields that are never queried
+// (the data column). Its tags have no omitempty, so that nil and empty
+// slices come back as they went in.
+type enrolmentData struct {
+	Start      challenge.Date         `json:"start"`
+	FirstDay   int                    `json:"firstDay"`
+	Zones      []challenge.ZoneChange `json:"zones"`
+	Rota       challenge.Rota         `json:"rota"`
+	Absences   []challenge.Absence    `json:"absences"`
+	EnrolledAt time.Time              `json:"enrolledAt"`
+	Progress   challenge.Progress     `json:"progress"`
+	// EmptyDone records an empty, non-nil Progress.Done, which the
+	// omitempty of Progress's own JSON would turn into nil.
+	EmptyDone bool `json:"emptyDone,omitempty"`
+}
+
+func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
+	d := enrolmentData{
+		Start:      e.Start,
+		FirstDay:   e.FirstDay,
+		Rota:       e.Rota,
+		Absences:   e.Absences,
+		EnrolledAt: normTime(e.EnrolledAt),
+		Progress:   e.Progress,
+		EmptyDone:  e.Progress.Done != nil && len(e.Progress.Done) == 0,
+	}
+	if e.Zones != nil {
+		d.Zones = make([]challenge.ZoneChange, len(e.Zones))
+		for i, z := range e.Zones {
+			d.Zones[i] = challenge.ZoneChange{From: normTime(z.From), Zone: z.Zone}
+		}
+	}
+	b, err := json.Marshal(d)
+	return string(b), err
+}
+
+func decodeEnrolmentData(b []byte, e *challenge.Enrolment) error {
+	var d enrolmentData
+	if err := json.Unmarshal(b, &d); err != nil {
+		return err
+	}
+	e.Start, e.FirstDay, e.Rota, e.Absences = d.Start, d.FirstDay, d.Rota, d.Absences
+	e.EnrolledAt = d.EnrolledAt.UTC()
+	e.Zones = d.Zones
+	for i := range e.Zones {
+		e.Zones[i].From = e.Zones[i].From.UTC()
+	}
+	e.Progress = d.Progress
+	if d.EmptyDone && e.Progress.Done == nil {
+		e.Progress.Done = challenge.Days{}
+	}
+	return nil
+}
+
+// scanEnrolment reads one row of enrolmentColumns.
+func scanEnrolment(scan func(dest ...any) error) (challenge.Enrolment, error) {
+	var (
+		e                        challenge.Enrolment
+		participant, team, cohrt string
+		data                     []byte
+	)
+	if err := scan(&e.ID, &e.ProgrammeID, &e.ProgrammeVersion, &participant, &team, &cohrt, &e.Version, &data); err != nil {
+		return challenge.Enrolment{}, err
+	}
+	e.ParticipantID, e.TeamID, e.CohortID = challenge.ParticipantID(participant), challenge.TeamID(team), cohrt
+	if err := decodeEnrolmentData(data, &e); err != nil {
+		return challenge.Enrolment{}, fmt.Errorf("decode enrolment %s: %w", e.ID, err)
+	}
+	return e, nil
+}
+
+// getEnrolment returns the enrolment the query selects.
+func (t *tx) getEnrolment(ctx context.Context, op, query string, args ...any) (challenge.Enrolment, error) {
+	if err := t.check(op); err != nil {
+		return challenge.Enrolment{}, err
+	}
+	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...)
+	e, err := scanEnrolment(row.Scan)
+	switch {
+	case errors.Is(err, sqlNoRows):
+		return challenge.Enrolment{}, notFound(op)
+	case err != nil:
+		return challenge.Enrolment{}, t.wrap(ctx, op, err)
+	}
+	return e, nil
+}
+
+func (t *tx) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enrolment, error) {
+	return t.getEnrolment(ctx, "get enrolment "+id.String(),
+		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE id = ?", id)
+}
+
+func (t *tx) GetEnrolmentByParticipant(ctx context.Context, programmeID string, participant challenge.ParticipantID) (challenge.Enrolment, error) {
+	return t.getEnrolment(ctx, fmt.Sprintf("get enrolment of %q in programme %q", participant, programmeID),
+		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE programme_id = ? AND participant_id = ?",
+		programmeID, string(participant))
+}
+
+func (t *tx) ListEnrolments(ctx context.Context, f storage.EnrolmentFilter, cursor storage.Cursor, limit int) (storage.Page[challenge.Enrolment], error) {
+	op := fmt.Sprintf("list enrolments of programme %q", f.ProgrammeID)
+	limit = storage.ClampLimit(limit)
+	q := "SELECT " + enrolmentColumns + " FROM habitkit_enrolments WHERE programme_id = ?"
+	args := []any{f.ProgrammeID}
+	if f.TeamID != "" {
+		q += " AND team_id = ?"
+		args = append(args, string(f.TeamID))
+	}
+	if f.CohortID != "" {
+		q += " AND cohort_id = ?"
+		args = append(args, f.CohortID)
+	}
+	if cursor != "" {
+		var c enrolmentCursor
+		if err := decodeCursor(cursor, enrolmentListing, &c, &c.L); err != nil {
+			return storage.Page[challenge.Enrolment]{}, fmt.Errorf("sqlstore: %s: %w", op, err)
+		}
+		q += " AND id > ?"
+		args = append(args, c.ID)
+	}
+	q += " ORDER BY id LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, op, q, args...)
+	if err != nil {
+		return storage.Page[challenge.Enrolment]{}, err
+	}
+	defer rows.Close()
+	var page storage.Page[challenge.Enrolment]
+	for rows.Next() {
+		e, err := scanEnrolment(rows.Scan)
+		if err != nil {
+			return storage.Page[challenge.Enrolment]{}, t.wrap(ctx, op, err)
+		}
+		page.Items = append(page.Items, e)
+	}
+	if err := rows.Err(); err != nil {
+		return storage.Page[challenge.Enrolment]{}, t.wrap(ctx, op, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = storage.EncodeCursor(enrolmentCursor{L: enrolmentListing, ID: page.Items[limit-1].ID})
+	}
+	return page, nil
+}
+
+func (t *tx) InsertEnrolment(ctx context.Context, e challenge.Enrolment) error {
+	op := "insert enrolment " + e.ID.String()
+	data, err := encodeEnrolmentData(e)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	return t.insert(ctx, op,
+		"INSERT INTO habitkit_enrolments ("+enrolmentColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		e.ID, e.ProgrammeID, e.ProgrammeVersion, string(e.ParticipantID), string(e.TeamID), e.CohortID, e.Version, data)
+}
+
+// UpdateEnrolment is a compare-and-swap on the version column. A changed
+// row always has its version bumped, so the rows-affected count is right on
+// MySQL too (which counts changed, not matched, rows).
+func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
+	op := fmt.Sprintf("update enrolment %s version %d", e.ID, e.Version)
+	data, err := encodeEnrolmentData(e)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	n, err := t.exec(ctx, op,
+		"UPDATE habitkit_enrolments SET programme_version = ?, team_id = ?, cohort_id = ?, data = ?, version = version + 1 WHERE id = ? AND version = ?",
+		e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version)
+	if err != nil || n > 0 {
+		return err
+	}
+	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_enrolments WHERE id = ?", e.ID)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return notFound(op)
+	}
+	return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
+}

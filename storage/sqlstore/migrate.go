@@ -1,0 +1,168 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*/*.sql
+var migrationFiles embed.FS
+
+// migration is one numbered schema change.
+type migration struct {
+	version    int
+	name       string
+	statements []string
+}
+
+// loadMigrations returns the dialect's migrations in version order.
+func loadMigrations(d Dialect) ([]migration, error) {
+	dir := path.Join("migrations", string(d))
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 || !strings.HasSuffix(name, ".sql") {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", name)
+		}
+		b, err := migrationFiles.ReadFile(path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: name, statements: splitStatements(string(b))})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share a version", ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// splitStatements splits a migration file into statements: each ends with a
+// ';' at the end of a line. Lines starting with "--" are comments. Splitting
+// ourselves means the DSN needs no multi-statement option (MySQL).
+func splitStatements(src string) []string {
+	var out []string
+	var cur strings.Builder
+	for line := range strings.Lines(src) {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "--") {
+			continue
+		}
+		cur.WriteString(line)
+		if strings.HasSuffix(trimmed, ";") {
+			if st := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"); st != "" {
+				out = append(out, st)
+			}
+			cur.Reset()
+		}
+	}
+	if st := strings.TrimSpace(cur.String()); st != "" {
+		out = append(out, st)
+	}
+	return out
+}
+
+// migrate applies the migrations the database lacks, each recorded in
+// habitkit_migrations. Concurrent migrators (several processes starting at
+// once) are serialized: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory
+// lock taken inside each migration's transaction, MySQL by GET_LOCK.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := loadMigrations(s.d.kind())
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	if s.d.kind() == MySQL {
+		return s.migrateMySQL(ctx, ms)
+	}
+	for _, m := range ms {
+		err := s.run(ctx, "migrate "+m.name, true, func(ctx context.Context, t *tx) error {
+			if s.d.kind() == Postgres {
+				if _, err := t.exec(ctx, "lock migrations", pgMigrationLock); err != nil {
+					return err
+				}
+			}
+			return s.applyMigration(ctx, t.c, m, func(err error) error { return t.wrap(ctx, "migrate "+m.name, err) })
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyMigration applies m on q unless habitkit_migrations records it.
+func (s *Store) applyMigration(ctx context.Context, q dbtx, m migration, wrap func(error) error) error {
+	if _, err := q.ExecContext(ctx, s.d.migrationsTable()); err != nil {
+		return wrap(err)
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, s.d.rebind("SELECT COUNT(*) FROM habitkit_migrations WHERE version = ?"), m.version).Scan(&n); err != nil {
+		return wrap(err)
+	}
+	if n > 0 {
+		return nil
+	}
+	for _, st := range m.statements {
+		if _, err := q.ExecContext(ctx, st); err != nil {
+			return wrap(err)
+		}
+	}
+	ins := "INSERT INTO habitkit_migrations (version, applied_at) VALUES (?, " + s.d.nowSQL() + ")"
+	if _, err := q.ExecContext(ctx, s.d.rebind(ins), m.version); err != nil {
+		return wrap(err)
+	}
+	return nil
+}
+
+// mysqlMigrationLock names the GET_LOCK lock of the current database (lock
+// names are limited to 64 characters, hence the hash).
+const mysqlMigrationLock = "CONCAT('habitkit_migrate:', MD5(DATABASE()))"
+
+// migrateMySQL applies migrations under a session lock. MySQL commits DDL
+// implicitly, so a migration cannot be one transaction: each is recorded
+// right after it is applied, and its statements are written to be
+// re-runnable (CREATE TABLE IF NOT EXISTS with inline indexes) in case a
+// crash falls between the two.
+func (s *Store) migrateMySQL(ctx context.Context, ms []migration) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	defer conn.Close()
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK("+mysqlMigrationLock+", 60)").Scan(&got); err != nil {
+		return fmt.Errorf("sqlstore: migrate: lock: %w", wrapCtx(ctx, err))
+	}
+	if !got.Valid || got.Int64 != 1 {
+		return errors.New("sqlstore: migrate: lock: GET_LOCK failed (timeout, or no database selected in the DSN)")
+	}
+	defer func() {
+		if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "DO RELEASE_LOCK("+mysqlMigrationLock+")"); rerr != nil && err == nil {
+			err = fmt.Errorf("sqlstore: migrate: unlock: %w", rerr)
+		}
+	}()
+	for _, m := range ms {
+		if err := s.applyMigration(ctx, conn, m, func(err error) error {
+			return fmt.Errorf("sqlstore: migrate %s: %w", m.name, wrapCtx(ctx, err))
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

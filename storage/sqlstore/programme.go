@@ -1,0 +1,99 @@
+package sqlstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/habitkit/habitkit/storage"
+)
+
+const programmeColumns = "id, version, definition, published_at"
+
+// programmeCursor is the key after which a programme listing resumes.
+type programmeCursor struct {
+	L  string `json:"l"`
+	ID string `json:"id"`
+}
+
+const programmeListing = "programmes"
+
+func (t *tx) InsertProgramme(ctx context.Context, p storage.Programme) error {
+	def := p.Definition
+	if def == nil {
+		def = []byte{}
+	}
+	return t.insert(ctx, fmt.Sprintf("insert programme %q version %d", p.ID, p.Version),
+		"INSERT INTO habitkit_programmes ("+programmeColumns+") VALUES (?, ?, ?, ?)",
+		p.ID, p.Version, def, t.timeArg(p.PublishedAt))
+}
+
+func (t *tx) GetProgramme(ctx context.Context, id string, version int) (storage.Programme, error) {
+	op := fmt.Sprintf("get programme %q version %d", id, version)
+	q := "SELECT " + programmeColumns + " FROM habitkit_programmes WHERE id = ? AND version = ?"
+	args := []any{id, version}
+	if version == 0 {
+		q = "SELECT " + programmeColumns + " FROM habitkit_programmes WHERE id = ? ORDER BY version DESC LIMIT 1"
+		args = []any{id}
+	}
+	var (
+		p  storage.Programme
+		at timeScan
+	)
+	at.d = t.s.d
+	err := t.queryRow(ctx, op, q, args, &p.ID, &p.Version, &p.Definition, &at)
+	if errors.Is(err, sqlNoRows) {
+		return storage.Programme{}, notFound(op)
+	}
+	if err != nil {
+		return storage.Programme{}, err
+	}
+	p.PublishedAt = at.t
+	if len(p.Definition) == 0 {
+		p.Definition = nil
+	}
+	return p, nil
+}
+
+func (t *tx) ListProgrammes(ctx context.Context, cursor storage.Cursor, limit int) (storage.Page[storage.Programme], error) {
+	const op = "list programmes"
+	limit = storage.ClampLimit(limit)
+	q := "SELECT " + programmeColumns + " FROM habitkit_programmes p WHERE version = (SELECT MAX(version) FROM habitkit_programmes m WHERE m.id = p.id)"
+	var args []any
+	if cursor != "" {
+		var c programmeCursor
+		if err := decodeCursor(cursor, programmeListing, &c, &c.L); err != nil {
+			return storage.Page[storage.Programme]{}, fmt.Errorf("sqlstore: %s: %w", op, err)
+		}
+		q += " AND id > ?"
+		args = append(args, c.ID)
+	}
+	q += " ORDER BY id LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := t.query(ctx, op, q, args...)
+	if err != nil {
+		return storage.Page[storage.Programme]{}, err
+	}
+	defer rows.Close()
+	var page storage.Page[storage.Programme]
+	for rows.Next() {
+		p := storage.Programme{}
+		at := timeScan{d: t.s.d}
+		if err := rows.Scan(&p.ID, &p.Version, &p.Definition, &at); err != nil {
+			return storage.Page[storage.Programme]{}, t.wrap(ctx, op, err)
+		}
+		p.PublishedAt = at.t
+		if len(p.Definition) == 0 {
+			p.Definition = nil
+		}
+		page.Items = append(page.Items, p)
+	}
+	if err := rows.Err(); err != nil {
+		return storage.Page[storage.Programme]{}, t.wrap(ctx, op, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = storage.EncodeCursor(programmeCursor{L: programmeListing, ID: page.Items[limit-1].ID})
+	}
+	return page, nil
+}

@@ -28,8 +28,10 @@
 // deadlock or a busy database it rolls back and calls fn again (sqlstore
 // does; the engine writes fn so that this is safe). Retries are invisible to
 // the caller of Update, which sees only the final attempt's result. An
-// adapter must not retry after fn itself returned an error, and must not
-// retry forever.
+// adapter retries only its database's transient failures, whether a
+// statement run by fn or the commit reported them, a bounded number of
+// times; an error of fn's own (ErrConflict, the engine's sentinels) is
+// returned, not retried.
 //
 // View sees one consistent snapshot of the data: a write committed by
 // another transaction while fn runs is not visible to fn, and two reads of
@@ -45,9 +47,9 @@
 // # Copies, not aliases
 //
 // Every value returned by a reader is the caller's own copy, down to its
-// slices ([challenge.Enrolment.Zones], Absences, Progress.Done,
-// [challenge.Completion.Revocation], [Programme.Definition]): mutating it
-// never changes the store. Every value passed to a writer is copied before
+// slices and pointers (an enrolment's Zones, Absences and Progress.Done, a
+// completion's Revocation, a programme's Definition): mutating it never
+// changes the store. Every value passed to a writer is copied before
 // it is kept: mutating it after the call never changes the store either.
 // SQL adapters get this for free; in-memory adapters must deep-copy
 // ([challenge.Enrolment.Clone], [challenge.Completion.Clone]).
@@ -59,8 +61,9 @@
 //   - Times keep at least microsecond precision (the engine and the
 //     conformance suite use microsecond times) and are returned in UTC.
 //   - A nil slice and an empty slice are the same value.
-//   - Byte slices ([Programme.Definition]) are stored as they are, byte for
-//     byte; adapters do not parse or re-encode them.
+//   - A programme's Definition is stored as it is, byte for byte: adapters
+//     do not parse or re-encode it (a JSON column type that normalises
+//     whitespace or key order is wrong).
 //
 // Strings, including IDs the host owns, are compared as Go compares them:
 // byte by byte, case-sensitively. "Alice" and "alice" are two participants,
@@ -86,8 +89,10 @@
 //     participant's enrolment, an idempotency key) or a version check
 //     ([EnrolmentWriter.UpdateEnrolment]) or a state check
 //     ([CompletionWriter.RevokeCompletion] of a revoked completion). The
-//     failing call wrote nothing, and the transaction may go on: the engine
-//     relies on this to turn a duplicate completion into a no-op.
+//     failing call wrote nothing, and the transaction stays usable: the
+//     engine reads the existing enrolment after a duplicate enrolment, in
+//     the same transaction. (On PostgreSQL, where a failed statement aborts
+//     the transaction, use INSERT … ON CONFLICT DO NOTHING or a savepoint.)
 //   - [ErrBadCursor]: a listing was given a cursor it did not make.
 //   - [ErrClosed]: the Store was closed.
 //   - An error wrapping ctx.Err(): the context was cancelled or timed out.
@@ -158,9 +163,11 @@
 //  5. Map duplicate-key and version failures to [ErrConflict] and missing
 //     records to [ErrNotFound], wrapping the driver error.
 //  6. Order listings as documented, in byte order, and page them by key
-//     with an opaque cursor; reject foreign cursors with [ErrBadCursor].
-//  7. Retry fn on serialization failures and deadlocks, a bounded number of
-//     times; never retry fn's own errors.
+//     with an opaque cursor; reject cursors you cannot decode with
+//     [ErrBadCursor].
+//  7. Retry fn on serialization failures, deadlocks and busy errors, a
+//     bounded number of times; never retry fn's own errors. Keep the
+//     transaction usable after ErrConflict.
 //  8. Honour ctx; after Close return [ErrClosed].
 //  9. Run storagetest.Run from a test in your package, and storagetest.Bench
 //     from a benchmark.

@@ -11,23 +11,6 @@ import (
 	"github.com/habitkit/habitkit/storage"
 )
 
-// completionList is one enrolment's completions sorted by (Day,
-// ActivityID). An enrolment has tens of completions, so a sorted slice
-// beats a tree.
-type completionList struct {
-	items []challenge.Completion
-}
-
-// find returns the position of (day, activity) in l, or where it would go.
-func (l *completionList) find(day int, activity string) (int, bool) {
-	return slices.BinarySearchFunc(l.items, completionPos{day, activity}, func(c challenge.Completion, p completionPos) int {
-		if c.Day != p.Day {
-			return cmp.Compare(c.Day, p.Day)
-		}
-		return strings.Compare(c.ActivityID, p.Activity)
-	})
-}
-
 // completionPos is a position in a completion listing; it is also the
 // listing's cursor.
 type completionPos struct {
@@ -35,16 +18,27 @@ type completionPos struct {
 	Activity string `json:"a"`
 }
 
+// findCompletion returns the position of (day, activity) in cs, sorted by
+// (Day, ActivityID), or where it would go.
+func findCompletion(cs []challenge.Completion, day int, activity string) (int, bool) {
+	return slices.BinarySearchFunc(cs, completionPos{day, activity}, func(c challenge.Completion, p completionPos) int {
+		if c.Day != p.Day {
+			return cmp.Compare(c.Day, p.Day)
+		}
+		return strings.Compare(c.ActivityID, p.Activity)
+	})
+}
+
 func (s *Store) completion(key challenge.CompletionKey) *challenge.Completion {
-	l := s.completions[key.EnrolmentID]
-	if l == nil {
+	rec := s.enrolments[key.EnrolmentID]
+	if rec == nil {
 		return nil
 	}
-	i, ok := l.find(key.Day, key.ActivityID)
+	i, ok := findCompletion(rec.completions, key.Day, key.ActivityID)
 	if !ok {
 		return nil
 	}
-	return &l.items[i]
+	return &rec.completions[i]
 }
 
 // GetCompletion implements [storage.CompletionReader.GetCompletion].
@@ -87,21 +81,22 @@ func (r *reader) ListCompletions(ctx context.Context, f storage.CompletionFilter
 			return page, fmt.Errorf("memory: list completions: %w", err)
 		}
 	}
-	l := r.s.completions[f.EnrolmentID]
-	if l == nil {
+	rec := r.s.enrolments[f.EnrolmentID]
+	if rec == nil {
 		return page, nil
 	}
+	cs := rec.completions
 	i := 0
 	if cursor != "" {
 		var found bool
-		i, found = l.find(after.Day, after.Activity)
+		i, found = findCompletion(cs, after.Day, after.Activity)
 		if found {
 			i++
 		}
 	}
 	limit = storage.ClampLimit(limit)
-	for ; i < len(l.items); i++ {
-		c := &l.items[i]
+	for ; i < len(cs); i++ {
+		c := &cs[i]
 		if c.Revocation != nil && !f.IncludeRevoked {
 			continue
 		}
@@ -121,30 +116,33 @@ func (w *writer) InsertCompletion(ctx context.Context, c challenge.Completion) e
 		return err
 	}
 	s := w.s
-	if _, ok := s.completionIDs[c.ID]; ok {
-		return errCompletionIDExists
-	}
 	if c.IdempotencyKey != "" {
 		if _, ok := s.idempotency[c.IdempotencyKey]; ok {
 			return errIdempotencyKeyUsed
 		}
 	}
-	l := s.completions[c.EnrolmentID]
-	if l == nil {
-		l = &completionList{}
-		s.completions[c.EnrolmentID] = l
+	rec := s.enrolments[c.EnrolmentID]
+	var i int
+	if rec != nil {
+		var found bool
+		if i, found = findCompletion(rec.completions, c.Day, c.ActivityID); found {
+			return errCompletionExists
+		}
 	}
-	i, found := l.find(c.Day, c.ActivityID)
-	if found {
-		return errCompletionExists
+	// Checked last, because inserting is the check.
+	if !s.completionIDs.insert(c.ID) {
+		return errCompletionIDExists
+	}
+	if rec == nil {
+		rec = &enrolmentRec{}
+		s.enrolments[c.EnrolmentID] = rec
 	}
 	c = c.Clone()
 	c.CompletedAt = c.CompletedAt.UTC()
 	if c.Revocation != nil {
 		c.Revocation.At = c.Revocation.At.UTC()
 	}
-	l.items = slices.Insert(l.items, i, c)
-	s.completionIDs[c.ID] = struct{}{}
+	rec.completions = slices.Insert(rec.completions, i, c)
 	if c.IdempotencyKey != "" {
 		s.idempotency[c.IdempotencyKey] = c.CompletionKey
 	}
@@ -172,16 +170,16 @@ func (w *writer) RevokeCompletion(ctx context.Context, key challenge.CompletionK
 
 // unInsertCompletion undoes an InsertCompletion.
 func (s *Store) unInsertCompletion(key challenge.CompletionKey) {
-	l := s.completions[key.EnrolmentID]
-	i, _ := l.find(key.Day, key.ActivityID)
-	c := &l.items[i]
-	delete(s.completionIDs, c.ID)
+	rec := s.enrolments[key.EnrolmentID]
+	i, _ := findCompletion(rec.completions, key.Day, key.ActivityID)
+	c := &rec.completions[i]
+	s.completionIDs.remove(c.ID)
 	if c.IdempotencyKey != "" {
 		delete(s.idempotency, c.IdempotencyKey)
 	}
-	l.items = slices.Delete(l.items, i, i+1)
-	if len(l.items) == 0 {
-		delete(s.completions, key.EnrolmentID)
+	rec.completions = slices.Delete(rec.completions, i, i+1)
+	if len(rec.completions) == 0 && !rec.enrolled {
+		delete(s.enrolments, key.EnrolmentID)
 	}
 }
 

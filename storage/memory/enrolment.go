@@ -15,11 +15,11 @@ func (r *reader) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enro
 	if err := ctxErr(ctx); err != nil {
 		return challenge.Enrolment{}, err
 	}
-	e, ok := r.s.enrolments[id]
-	if !ok {
+	rec := r.s.enrolments[id]
+	if rec == nil || !rec.enrolled {
 		return challenge.Enrolment{}, errEnrolmentNotFound
 	}
-	return e.Clone(), nil
+	return rec.e.Clone(), nil
 }
 
 // GetEnrolmentByParticipant implements
@@ -32,7 +32,7 @@ func (r *reader) GetEnrolmentByParticipant(ctx context.Context, programmeID stri
 	if !ok {
 		return challenge.Enrolment{}, errEnrolmentNotFound
 	}
-	return r.s.enrolments[id].Clone(), nil
+	return r.s.enrolments[id].e.Clone(), nil
 }
 
 // ListEnrolments implements [storage.EnrolmentReader.ListEnrolments]. It
@@ -64,7 +64,7 @@ func (r *reader) ListEnrolments(ctx context.Context, f storage.EnrolmentFilter, 
 	limit = storage.ClampLimit(limit)
 	var last uuid.UUID
 	ix.ascend(after, cursor == "", func(id uuid.UUID) bool {
-		e := s.enrolments[id]
+		e := &s.enrolments[id].e
 		if f.CohortID != "" && e.CohortID != f.CohortID {
 			return true
 		}
@@ -85,17 +85,21 @@ func (w *writer) InsertEnrolment(ctx context.Context, e challenge.Enrolment) err
 		return err
 	}
 	s := w.s
-	if _, ok := s.enrolments[e.ID]; ok {
+	rec := s.enrolments[e.ID]
+	if rec != nil && rec.enrolled {
 		return errEnrolmentExists
 	}
 	pk := participantKey{e.ProgrammeID, e.ParticipantID}
 	if _, ok := s.participants[pk]; ok {
 		return errParticipantEnrolled
 	}
-	stored := new(challenge.Enrolment)
-	*stored = e.Clone()
+	if rec == nil {
+		rec = &enrolmentRec{}
+		s.enrolments[e.ID] = rec
+	}
+	rec.e, rec.enrolled = e.Clone(), true
+	stored := &rec.e
 	utcEnrolment(stored)
-	s.enrolments[e.ID] = stored
 	s.participants[pk] = e.ID
 	s.indexEnrolment(stored.ID, stored.ProgrammeID, stored.TeamID, stored.CohortID)
 	w.log(undoRec{op: undoInsertEnrolment, id: e.ID})
@@ -110,10 +114,11 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 		return err
 	}
 	s := w.s
-	stored, ok := s.enrolments[e.ID]
-	if !ok {
+	rec := s.enrolments[e.ID]
+	if rec == nil || !rec.enrolled {
 		return errEnrolmentNotFound
 	}
+	stored := &rec.e
 	if stored.Version != e.Version {
 		return errEnrolmentVersion
 	}
@@ -136,7 +141,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 
 // restoreEnrolment undoes an UpdateEnrolment.
 func (s *Store) restoreEnrolment(id uuid.UUID, sv *savedEnrolment) {
-	stored := s.enrolments[id]
+	stored := &s.enrolments[id].e
 	s.reindexEnrolment(stored, sv.e.TeamID, sv.e.CohortID)
 	zones, absences, done := stored.Zones, stored.Absences, stored.Progress.Done
 	*stored = sv.e
@@ -158,10 +163,14 @@ func restoreSlice[S ~[]E, E any](buf, saved S, had bool) S {
 
 // unInsertEnrolment undoes an InsertEnrolment.
 func (s *Store) unInsertEnrolment(id uuid.UUID) {
-	e := s.enrolments[id]
+	rec := s.enrolments[id]
+	e := &rec.e
 	s.unindexEnrolment(id, e.ProgrammeID, e.TeamID, e.CohortID)
 	delete(s.participants, participantKey{e.ProgrammeID, e.ParticipantID})
-	delete(s.enrolments, id)
+	rec.e, rec.enrolled = challenge.Enrolment{}, false
+	if len(rec.completions) == 0 {
+		delete(s.enrolments, id)
+	}
 }
 
 func (s *Store) indexEnrolment(id uuid.UUID, programme string, team challenge.TeamID, cohort string) {

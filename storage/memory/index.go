@@ -53,11 +53,18 @@ func (x *index[K]) insert(k K) bool {
 		x.chunks = append(x.chunks, []K{k})
 		return true
 	}
-	ci := x.chunkFor(k)
-	c := x.chunks[ci]
-	j, found := x.search(c, k)
-	if found {
-		return false
+	ci, c, j := len(x.chunks)-1, x.chunks[len(x.chunks)-1], 0
+	if x.cmp(c[len(c)-1], k) < 0 {
+		// Past the end: the usual case for UUIDv7 keys made by one
+		// process, and a cache-friendly one (the last chunk is hot).
+		j = len(c)
+	} else {
+		ci = x.chunkFor(k)
+		c = x.chunks[ci]
+		var found bool
+		if j, found = x.search(c, k); found {
+			return false
+		}
 	}
 	if len(c) >= chunkSize {
 		if j == len(c) && ci == len(x.chunks)-1 {

@@ -15,5 +15,21 @@ func newStore(t *testing.T) storage.Store {
 }
 
 func TestConformance(t *testing.T) {
-	storagetest.Run(t, newStore)
+	storagetest.Suite{
+		NewStore: newStore,
+		Features: storagetest.Features{
+			// A memory store cannot be opened by another process; the same
+			// Store stands in for the second handle. That proves little
+			// about memory, but keeps the suite's two-handle cases running.
+			Reopen: func(t *testing.T, s storage.Store) storage.Store { return s },
+		},
+	}.Run(t)
+}
+
+func BenchmarkConformance(b *testing.B) {
+	storagetest.Bench(b, func(b *testing.B) storage.Store {
+		s := memory.New(nil)
+		b.Cleanup(func() { _ = s.Close() })
+		return s
+	})
 }

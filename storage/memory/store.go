@@ -29,16 +29,19 @@ type Store struct {
 	programmes   map[string]*programmeRec
 	programmeIDs *index[string]
 
-	enrolments   map[uuid.UUID]*challenge.Enrolment
+	// enrolments holds each enrolment with its completions, so that the
+	// engine's hot path (get the enrolment, look for a completion, insert
+	// it, update the enrolment) finds everything through one map entry.
+	enrolments   map[uuid.UUID]*enrolmentRec
 	participants map[participantKey]uuid.UUID
 	byProgramme  map[string]*index[uuid.UUID]
 	byTeam       map[groupKey]*index[uuid.UUID]
 	byCohort     map[groupKey]*index[uuid.UUID]
 
-	// completions holds each enrolment's completions sorted by (Day,
-	// ActivityID): the listing order, and a binary search finds a key.
-	completions   map[uuid.UUID]*completionList
-	completionIDs map[uuid.UUID]struct{}
+	// completionIDs enforces unique completion IDs. A sorted index rather
+	// than a map: UUIDv7 IDs made by one process arrive in order, so each
+	// insert appends to a chunk that is already in cache.
+	completionIDs *index[uuid.UUID]
 	idempotency   map[string]challenge.CompletionKey
 
 	audit   map[uuid.UUID]*storage.AuditEntry
@@ -49,6 +52,18 @@ type Store struct {
 	// allocated per transaction.
 	r reader
 	w writer
+}
+
+// enrolmentRec is an enrolment and its completions. The contract does not
+// tie a completion to a stored enrolment, so a record can hold completions
+// without an enrolment (enrolled false).
+type enrolmentRec struct {
+	e        challenge.Enrolment
+	enrolled bool
+	// completions are sorted by (Day, ActivityID): the listing order, and
+	// a binary search finds a key. An enrolment has tens of completions,
+	// so a sorted slice beats a tree.
+	completions []challenge.Completion
 }
 
 type participantKey struct {
@@ -94,13 +109,12 @@ func New(opts *Options) *Store {
 	s := &Store{
 		programmes:    make(map[string]*programmeRec),
 		programmeIDs:  newIndex(strings.Compare),
-		enrolments:    make(map[uuid.UUID]*challenge.Enrolment),
+		enrolments:    make(map[uuid.UUID]*enrolmentRec),
 		participants:  make(map[participantKey]uuid.UUID),
 		byProgramme:   make(map[string]*index[uuid.UUID]),
 		byTeam:        make(map[groupKey]*index[uuid.UUID]),
 		byCohort:      make(map[groupKey]*index[uuid.UUID]),
-		completions:   make(map[uuid.UUID]*completionList),
-		completionIDs: make(map[uuid.UUID]struct{}),
+		completionIDs: newIndex(compareUUID),
 		idempotency:   make(map[string]challenge.CompletionKey),
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
@@ -179,7 +193,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.programmes, s.programmeIDs = nil, nil
 	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
-	s.completions, s.completionIDs, s.idempotency = nil, nil, nil
+	s.completionIDs, s.idempotency = nil, nil
 	s.audit, s.auditBy = nil, nil
 	s.w.undo, s.w.saved = nil, nil
 	return nil

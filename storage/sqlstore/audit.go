@@ -19,6 +19,7 @@ type auditCursor struct {
 	ID uuid.UUID `json:"id"`
 }
 
+// InsertAudit implements [storage.AuditWriter.InsertAudit].
 func (t *tx) InsertAudit(ctx context.Context, e storage.AuditEntry) error {
 	var enrolment any // NULL for "no enrolment"
 	if e.EnrolmentID != uuid.Nil {
@@ -29,6 +30,7 @@ func (t *tx) InsertAudit(ctx context.Context, e storage.AuditEntry) error {
 		e.ID, e.ProgrammeID, enrolment, e.Action, e.Actor, e.Reason, e.Subject, t.timeArg(e.At))
 }
 
+// ListAudit implements [storage.AuditReader.ListAudit].
 func (t *tx) ListAudit(ctx context.Context, f storage.AuditFilter, cursor storage.Cursor, limit int) (storage.Page[storage.AuditEntry], error) {
 	op := fmt.Sprintf("list audit entries of programme %q", f.ProgrammeID)
 	limit = storage.ClampLimit(limit)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/habitkit/habitkit/internal/dbtest"
 	"github.com/habitkit/habitkit/storage"
+	"github.com/habitkit/habitkit/storage/storagetest"
 )
 
 // BenchmarkBareInsert is the floor of a write: one transaction inserting one
@@ -37,6 +38,19 @@ func BenchmarkStoreInsert(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkConformance runs the suite's benchmarks (the engine's Complete
+// write and a GetEnrolment read) on each database.
+func BenchmarkConformance(b *testing.B) {
+	for _, be := range backends {
+		b.Run(string(be.dialect), func(b *testing.B) {
+			storagetest.Bench(b, func(b *testing.B) storage.Store {
+				s, _ := newStore(b, be)
+				return s
+			})
 		})
 	}
 }

@@ -65,12 +65,14 @@ func keyString(k challenge.CompletionKey) string {
 	return fmt.Sprintf("enrolment %s day %d activity %q", k.EnrolmentID, k.Day, k.ActivityID)
 }
 
+// GetCompletion implements [storage.CompletionReader.GetCompletion].
 func (t *tx) GetCompletion(ctx context.Context, key challenge.CompletionKey) (challenge.Completion, error) {
 	return t.getCompletion(ctx, "get completion of "+keyString(key),
 		"SELECT "+completionColumns+" FROM habitkit_completions WHERE enrolment_id = ? AND day = ? AND activity_id = ?",
 		key.EnrolmentID, key.Day, key.ActivityID)
 }
 
+// GetCompletionByIdempotencyKey implements [storage.CompletionReader.GetCompletionByIdempotencyKey].
 func (t *tx) GetCompletionByIdempotencyKey(ctx context.Context, key string) (challenge.Completion, error) {
 	op := fmt.Sprintf("get completion by idempotency key %q", key)
 	if key == "" {
@@ -81,6 +83,7 @@ func (t *tx) GetCompletionByIdempotencyKey(ctx context.Context, key string) (cha
 		"SELECT "+completionColumns+" FROM habitkit_completions WHERE idempotency_key = ?", key)
 }
 
+// ListCompletions implements [storage.CompletionReader.ListCompletions].
 func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cursor storage.Cursor, limit int) (storage.Page[challenge.Completion], error) {
 	op := "list completions of enrolment " + f.EnrolmentID.String()
 	limit = storage.ClampLimit(limit)
@@ -123,6 +126,7 @@ func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cu
 	return page, nil
 }
 
+// InsertCompletion implements [storage.CompletionWriter.InsertCompletion].
 func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error {
 	op := "insert completion of " + keyString(c.CompletionKey)
 	outcome, err := json.Marshal(c.Outcome)
@@ -139,6 +143,7 @@ func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error
 		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason)
 }
 
+// RevokeCompletion implements [storage.CompletionWriter.RevokeCompletion].
 func (t *tx) RevokeCompletion(ctx context.Context, key challenge.CompletionKey, r challenge.Revocation) error {
 	op := "revoke completion of " + keyString(key)
 	n, err := t.exec(ctx, op,

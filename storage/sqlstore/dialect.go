@@ -49,6 +49,11 @@ type dialect interface {
 	// report a unique violation as "0 rows inserted" rather than an error,
 	// because an error there aborts the whole transaction.
 	insertSuffix() string
+	// lockSuffix is appended to the reads of a record that a write
+	// transaction is likely to update next (an enrolment): " FOR UPDATE"
+	// where the database has row locks, "" on SQLite, whose writers are
+	// serialized anyway.
+	lockSuffix() string
 	// timeValue converts t (already UTC, microseconds) into a query
 	// argument in the dialect's stored representation.
 	timeValue(t time.Time) any

@@ -101,6 +101,8 @@ func (mysqlDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) {
 
 func (mysqlDialect) insertSuffix() string { return "" }
 
+func (mysqlDialect) lockSuffix() string { return " FOR UPDATE" }
+
 func (mysqlDialect) timeValue(t time.Time) any { return t.Format(mysqlTimeLayout) }
 
 // parseTime accepts both forms the driver may return: text when the DSN has

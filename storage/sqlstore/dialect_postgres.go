@@ -99,6 +99,8 @@ func beginSnapshot(ctx context.Context, db *sql.DB) (txConn, error) {
 // be able to read the existing record after an ErrConflict.
 func (postgresDialect) insertSuffix() string { return " ON CONFLICT DO NOTHING" }
 
+func (postgresDialect) lockSuffix() string { return " FOR UPDATE" }
+
 func (postgresDialect) timeValue(t time.Time) any { return t }
 
 func (postgresDialect) parseTime(src any) (time.Time, error) {

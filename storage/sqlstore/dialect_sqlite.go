@@ -78,6 +78,8 @@ func (sqliteDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) 
 
 func (sqliteDialect) insertSuffix() string { return "" }
 
+func (sqliteDialect) lockSuffix() string { return "" }
+
 func (sqliteDialect) timeValue(t time.Time) any { return t.Format(sqliteTimeLayout) }
 
 func (sqliteDialect) parseTime(src any) (time.Time, error) {

@@ -68,6 +68,12 @@
 // and MySQL, a WAL read transaction on SQLite), so writes committed while
 // fn runs stay invisible.
 //
+// In Update, reading an enrolment locks its row on PostgreSQL and MySQL
+// (SELECT ... FOR UPDATE): the engine reads an enrolment to update it, so
+// concurrent writers of one enrolment queue at the read instead of all but
+// one failing the version check and redoing their work. Views and other
+// plain reads are never blocked by it.
+//
 // A busy database (SQLITE_BUSY, SQLITE_LOCKED), a deadlock (PostgreSQL
 // 40P01, MySQL 1213), a serialization failure (40001) or a lock wait timeout
 // (MySQL 1205), in any statement or at commit, rolls the transaction back

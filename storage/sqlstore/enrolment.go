@@ -95,9 +95,19 @@ func scanEnrolment(scan func(dest ...any) error) (challenge.Enrolment, error) {
 }
 
 // getEnrolment returns the enrolment the query selects.
+//
+// In a write transaction the read locks the row (SELECT ... FOR UPDATE on
+// PostgreSQL and MySQL). The engine reads an enrolment in order to update
+// it, and concurrent writers of one enrolment would otherwise all read the
+// same Version and all but one fail with ErrConflict and redo their work;
+// with the lock they queue at the read and each update succeeds. Plain reads
+// (View, and other writers' non-locking reads) are not blocked.
 func (t *tx) getEnrolment(ctx context.Context, op, query string, args ...any) (challenge.Enrolment, error) {
 	if err := t.check(op); err != nil {
 		return challenge.Enrolment{}, err
+	}
+	if t.write {
+		query += t.s.d.lockSuffix()
 	}
 	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...)
 	e, err := scanEnrolment(row.Scan)
@@ -110,17 +120,20 @@ func (t *tx) getEnrolment(ctx context.Context, op, query string, args ...any) (c
 	return e, nil
 }
 
+// GetEnrolment implements [storage.EnrolmentReader.GetEnrolment].
 func (t *tx) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enrolment, error) {
 	return t.getEnrolment(ctx, "get enrolment "+id.String(),
 		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE id = ?", id)
 }
 
+// GetEnrolmentByParticipant implements [storage.EnrolmentReader.GetEnrolmentByParticipant].
 func (t *tx) GetEnrolmentByParticipant(ctx context.Context, programmeID string, participant challenge.ParticipantID) (challenge.Enrolment, error) {
 	return t.getEnrolment(ctx, fmt.Sprintf("get enrolment of %q in programme %q", participant, programmeID),
 		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE programme_id = ? AND participant_id = ?",
 		programmeID, string(participant))
 }
 
+// ListEnrolments implements [storage.EnrolmentReader.ListEnrolments].
 func (t *tx) ListEnrolments(ctx context.Context, f storage.EnrolmentFilter, cursor storage.Cursor, limit int) (storage.Page[challenge.Enrolment], error) {
 	op := fmt.Sprintf("list enrolments of programme %q", f.ProgrammeID)
 	limit = storage.ClampLimit(limit)
@@ -167,6 +180,7 @@ func (t *tx) ListEnrolments(ctx context.Context, f storage.EnrolmentFilter, curs
 	return page, nil
 }
 
+// InsertEnrolment implements [storage.EnrolmentWriter.InsertEnrolment].
 func (t *tx) InsertEnrolment(ctx context.Context, e challenge.Enrolment) error {
 	op := "insert enrolment " + e.ID.String()
 	data, err := encodeEnrolmentData(e)
@@ -178,9 +192,10 @@ func (t *tx) InsertEnrolment(ctx context.Context, e challenge.Enrolment) error {
 		e.ID, e.ProgrammeID, e.ProgrammeVersion, string(e.ParticipantID), string(e.TeamID), e.CohortID, e.Version, data)
 }
 
-// UpdateEnrolment is a compare-and-swap on the version column. A changed
-// row always has its version bumped, so the rows-affected count is right on
-// MySQL too (which counts changed, not matched, rows).
+// UpdateEnrolment implements [storage.EnrolmentWriter.UpdateEnrolment]
+// as a compare-and-swap on the version column. A changed row always has its
+// version bumped, so the rows-affected count is right on MySQL too (which
+// counts changed, not matched, rows).
 func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
 	op := fmt.Sprintf("update enrolment %s version %d", e.ID, e.Version)
 	data, err := encodeEnrolmentData(e)

@@ -18,6 +18,7 @@ type programmeCursor struct {
 
 const programmeListing = "programmes"
 
+// InsertProgramme implements [storage.ProgrammeWriter.InsertProgramme].
 func (t *tx) InsertProgramme(ctx context.Context, p storage.Programme) error {
 	def := p.Definition
 	if def == nil {
@@ -28,6 +29,7 @@ func (t *tx) InsertProgramme(ctx context.Context, p storage.Programme) error {
 		p.ID, p.Version, def, t.timeArg(p.PublishedAt))
 }
 
+// GetProgramme implements [storage.ProgrammeReader.GetProgramme].
 func (t *tx) GetProgramme(ctx context.Context, id string, version int) (storage.Programme, error) {
 	op := fmt.Sprintf("get programme %q version %d", id, version)
 	q := "SELECT " + programmeColumns + " FROM habitkit_programmes WHERE id = ? AND version = ?"
@@ -55,6 +57,7 @@ func (t *tx) GetProgramme(ctx context.Context, id string, version int) (storage.
 	return p, nil
 }
 
+// ListProgrammes implements [storage.ProgrammeReader.ListProgrammes].
 func (t *tx) ListProgrammes(ctx context.Context, cursor storage.Cursor, limit int) (storage.Page[storage.Programme], error) {
 	const op = "list programmes"
 	limit = storage.ClampLimit(limit)

@@ -177,6 +177,25 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 	})
 }
 
+func TestMigrationRerunsAfterLostRecord(t *testing.T) {
+	forEach(t, func(t *testing.T, b backend) {
+		db, _ := b.create(t)
+		mustOpen(t, db, nil)
+		// A crash between applying a migration and recording it (possible on
+		// MySQL, where DDL commits at once) leaves the schema without its
+		// record: the next Open must apply the migration again harmlessly.
+		_, err := db.Exec("DELETE FROM habitkit_migrations")
+		require.NoError(t, err)
+		s := mustOpen(t, db, nil)
+		var n int
+		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
+		assert.Equal(t, 1, n)
+		require.NoError(t, s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+			return tx.InsertEnrolment(ctx, newEnrolment("p", "after"))
+		}))
+	})
+}
+
 func TestOpenConcurrently(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		db, dsn := b.create(t)

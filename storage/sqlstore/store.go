@@ -133,7 +133,7 @@ func (s *Store) attempt(ctx context.Context, op string, write bool, fn func(cont
 	// Never leave a transaction open, not even when fn panics.
 	defer c.rollback()
 
-	t := &tx{s: s, c: c}
+	t := &tx{s: s, c: c, write: write}
 	if err := fn(ctx, t); err != nil {
 		// fn's own error is returned unchanged, so errors.Is works on it.
 		return t.failed != nil || s.d.classify(err) == classRetry, err

@@ -68,7 +68,9 @@ func (t *connTx) commit(ctx context.Context) error {
 	if t.done {
 		return sql.ErrTxDone
 	}
-	if _, err := t.ExecContext(ctx, "COMMIT"); err != nil {
+	// Once COMMIT is sent it runs to the end: interrupting it would leave
+	// the caller unsure whether the transaction committed.
+	if _, err := t.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
 		t.rollback()
 		return err
 	}
@@ -96,6 +98,8 @@ func (t *connTx) rollback() {
 type tx struct {
 	s *Store
 	c txConn
+	// write is true in Update, false in View.
+	write bool
 	// failed is the first retryable error a statement hit. Such an error may
 	// have aborted the transaction on the server (a PostgreSQL or InnoDB
 	// deadlock rolls it back), so once set no further statement runs and

@@ -13,9 +13,13 @@ import (
 	"github.com/habitkit/habitkit/storage"
 )
 
-// benchEnrolments is the number of enrolments the benchmarks spread their
-// work over.
-const benchEnrolments = 1000
+const (
+	// benchEnrolments is the number of enrolments the benchmarks spread
+	// their work over.
+	benchEnrolments = 1000
+	// benchDays is the length of the benchmark's programme.
+	benchDays = 30
+)
 
 // Bench runs the suite's benchmarks against the stores that newStore makes
 // (a fresh, empty store per benchmark, as for [Run]):
@@ -32,18 +36,19 @@ const benchEnrolments = 1000
 func Bench(b *testing.B, newStore func(b *testing.B) storage.Store) {
 	b.Run("Complete", func(b *testing.B) {
 		s := newStore(b)
-		ids := benchEnrolmentIDs(b, s)
+		sc := newScope(b, s)
+		ids := enrolmentIDs(sc.mustEnrol(b, benchEnrolments, sc.minimalEnrolment))
 		// Completion IDs are made ahead, so the benchmark measures the
 		// store, not the UUID generator.
 		cids := sequentialIDs(b.N)
-		var i int
+		var i, day int
 		c := challenge.Completion{Points: 10, CompletedAt: at(0, 0)}
 		fn := func(ctx context.Context, tx storage.Tx) error {
 			e, err := tx.GetEnrolment(ctx, ids[i%len(ids)])
 			if err != nil {
 				return err
 			}
-			key := challenge.CompletionKey{EnrolmentID: e.ID, Day: i/len(ids) + 1, ActivityID: "walk"}
+			key := challenge.CompletionKey{EnrolmentID: e.ID, Day: day, ActivityID: "walk"}
 			if _, err := tx.GetCompletion(ctx, key); !errors.Is(err, storage.ErrNotFound) {
 				return fmt.Errorf("completion %+v: want ErrNotFound, got %v", key, err)
 			}
@@ -60,6 +65,16 @@ func Bench(b *testing.B, newStore func(b *testing.B) storage.Store) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i = 0; i < b.N; i++ {
+			// Every enrolment completes day 1, then day 2, and so on. After
+			// the last day, new participants enrol (off the clock), so each
+			// enrolment holds at most benchDays completions, as in a real
+			// programme.
+			day = i/len(ids)%benchDays + 1
+			if i > 0 && i%(len(ids)*benchDays) == 0 {
+				b.StopTimer()
+				ids = enrolmentIDs(sc.mustEnrol(b, benchEnrolments, sc.minimalEnrolment))
+				b.StartTimer()
+			}
 			if err := s.Update(ctx, fn); err != nil {
 				b.Fatal(err)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -154,7 +155,7 @@ func programmeVersion(id string, version int) storage.Programme {
 		Version: version,
 		// Odd spacing and key order: adapters store the bytes as they are,
 		// so a JSON column that normalises them fails.
-		Definition:  []byte(`{"id": "` + id + `",  "version":` + itoa(version) + `, "b": [1, 2], "a": "\u00e9"}`),
+		Definition:  []byte(`{"id": "` + id + `",  "version":` + strconv.Itoa(version) + `, "b": [1, 2], "a": "\u00e9"}`),
 		PublishedAt: at(version*3600, version),
 	}
 }
@@ -167,7 +168,7 @@ func (sc *scope) enrolment() challenge.Enrolment {
 		ID:               newID(),
 		ProgrammeID:      sc.programme,
 		ProgrammeVersion: 1,
-		ParticipantID:    challenge.ParticipantID("participant-" + string(rune('a'+sc.n%26)) + "-" + itoa(sc.n)),
+		ParticipantID:    challenge.ParticipantID("participant-" + strconv.Itoa(sc.n)),
 		TeamID:           "team-red",
 		CohortID:         "cohort-spring",
 		Start:            challenge.NewDate(2025, 3, 3),
@@ -284,19 +285,6 @@ func auditEntry(id uuid.UUID, programme string, enrolment uuid.UUID) storage.Aud
 		Subject:     "day 3 / activity walk",
 		At:          at(9*86400, 3),
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
 }
 
 // Values returned by an adapter are compared after normalising what the

@@ -305,3 +305,31 @@ func TestNewRejectsNilStore(t *testing.T) {
 }
 
 var _ = errors.Is
+
+// TestRetriedTransactionDeliversOnce makes the first commit of a completion
+// fail with a conflict: the engine re-runs the call, and the events of the
+// rolled-back attempt are never delivered.
+func TestRetriedTransactionDeliversOnce(t *testing.T) {
+	store := storefault.New(memory.New(nil))
+	f := newFixture(t, store)
+	en := f.enrol("pc-1")
+	store.SetError(storage.ErrConflict)
+	store.Reset(0, true)
+	out, err := f.engine.Complete(f.ctx, habitkit.CompleteRequest{EnrolmentID: en.ID})
+	require.NoError(t, err)
+	assert.False(t, out.Replayed, "the rolled-back attempt left nothing to replay")
+	calls := store.Calls()
+	assert.Equal(t, 2, countOf(calls, "InsertCompletion"), "the call ran twice")
+	assert.Equal(t, []string{"Completed", "StreakExtended", "LevelReached"}, eventTypes(f.events.take()), "events of the retried attempt are delivered once")
+	assert.Equal(t, 1, f.progress(en).DaysDone)
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}

@@ -27,6 +27,7 @@ type Store struct {
 	calls      int
 	failAt     int
 	failCommit bool
+	err        error
 	names      []string
 }
 
@@ -42,6 +43,21 @@ func (s *Store) Reset(n int, commit bool) {
 	s.calls, s.failAt, s.failCommit, s.names = 0, n, commit, nil
 }
 
+// SetError makes the chosen call return err instead of ErrInjected (for
+// example storage.ErrConflict, which makes the engine re-run the call).
+func (s *Store) SetError(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.err = err
+}
+
+func (s *Store) injected() error {
+	if s.err != nil {
+		return s.err
+	}
+	return ErrInjected
+}
+
 // Calls returns the names of the storage calls made since Reset, in order.
 func (s *Store) Calls() []string {
 	s.mu.Lock()
@@ -55,7 +71,7 @@ func (s *Store) hit(name string) error {
 	s.calls++
 	s.names = append(s.names, name)
 	if s.calls == s.failAt {
-		return ErrInjected
+		return s.injected()
 	}
 	return nil
 }
@@ -67,10 +83,10 @@ func (s *Store) Update(ctx context.Context, fn func(ctx context.Context, tx stor
 			return err
 		}
 		s.mu.Lock()
-		fail := s.failCommit
-		s.mu.Unlock()
-		if fail {
-			return ErrInjected
+		defer s.mu.Unlock()
+		if s.failCommit {
+			s.failCommit = false // fail one commit only, so a retry can succeed
+			return s.injected()
 		}
 		return nil
 	})

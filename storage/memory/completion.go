@@ -21,12 +21,23 @@ type completionPos struct {
 // findCompletion returns the position of (day, activity) in cs, sorted by
 // (Day, ActivityID), or where it would go.
 func findCompletion(cs []challenge.Completion, day int, activity string) (int, bool) {
+	// Completions mostly arrive in day order, so the key usually sorts
+	// after the last one: one comparison instead of a binary search that
+	// touches a cache line per probe.
+	if n := len(cs); n == 0 || compareCompletion(&cs[n-1], day, activity) < 0 {
+		return n, false
+	}
 	return slices.BinarySearchFunc(cs, completionPos{day, activity}, func(c challenge.Completion, p completionPos) int {
-		if c.Day != p.Day {
-			return cmp.Compare(c.Day, p.Day)
-		}
-		return strings.Compare(c.ActivityID, p.Activity)
+		return compareCompletion(&c, p.Day, p.Activity)
 	})
+}
+
+// compareCompletion orders c against (day, activity): the listing order.
+func compareCompletion(c *challenge.Completion, day int, activity string) int {
+	if c.Day != day {
+		return cmp.Compare(c.Day, day)
+	}
+	return strings.Compare(c.ActivityID, activity)
 }
 
 func (s *Store) completion(key challenge.CompletionKey) *challenge.Completion {

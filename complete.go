@@ -134,10 +134,9 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		return Outcome{}, events, fmt.Errorf("activity %q on day %d (%q is scheduled): %w", req.ActivityID, day, slot.ActivityID, challenge.ErrNotScheduled)
 	}
 	key := challenge.CompletionKey{EnrolmentID: en.ID, Day: day, ActivityID: activityID}
-	if c, err := tx.GetCompletion(ctx, key); err == nil {
-		return replay(c)
-	} else if !errors.Is(err, storage.ErrNotFound) {
-		return Outcome{}, events, err
+	if en.Progress.Done.Has(day) {
+		// Done days are exactly the recorded, unrevoked completions.
+		return replayKey(ctx, tx, key, events)
 	}
 	activity, _ := p.Activity(activityID)
 	cal := challenge.NewCalendar(p, &en)
@@ -157,7 +156,14 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		Points:         activity.Points,
 		Outcome:        en.Progress.Snapshot(),
 	}
+	// Insert first and read only on a conflict: the common case costs no
+	// read, and the unique key decides races between writers.
 	if err := tx.InsertCompletion(ctx, c); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			if out, evs, rerr := replayKey(ctx, tx, key, events); !errors.Is(rerr, storage.ErrNotFound) {
+				return out, evs, rerr
+			}
+		}
 		return Outcome{}, events, err
 	}
 	if err := tx.UpdateEnrolment(ctx, en); err != nil {
@@ -169,6 +175,16 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		events = changeEvents(p, h, changes, events)
 	}
 	return Outcome{Completion: c}, events, nil
+}
+
+// replayKey returns the outcome of the recorded completion with key
+// (ErrNotFound when there is none).
+func replayKey(ctx context.Context, tx storage.Tx, key challenge.CompletionKey, events []Event) (Outcome, []Event, error) {
+	c, err := tx.GetCompletion(ctx, key)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	return replay(c)
 }
 
 func replay(c challenge.Completion) (Outcome, []Event, error) {

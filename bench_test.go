@@ -20,12 +20,13 @@ import (
 	"github.com/habitkit/habitkit/storage/sqlstore"
 )
 
-// benchProgramme is a year long so that benchmarks never run out of fresh
-// (enrolment, day) keys: iteration i completes day i/N+1 of enrolment i%N,
-// and the clock moves to that day.
+// benchProgramme is the reference shape: 30 days, a 04:00 day start, one
+// day of grace, a weekly rest day, bonuses, levels and freezes. Iteration i
+// of a benchmark completes day i/N+1 of enrolment i%N and the clock moves
+// to that day, so an enrolment never holds more than 30 completions.
 func benchProgramme() *challenge.Programme {
 	p := &challenge.Programme{
-		ID: "bench", Title: "Bench", Length: 366, TimeZone: "Europe/London", DayStartHour: 4, GraceDays: 1,
+		ID: "bench", Title: "Bench", Length: benchDays, TimeZone: "Europe/London", DayStartHour: 4, GraceDays: 1,
 		Activities:    []challenge.Activity{{ID: "a", Title: "A", Points: 3}, {ID: "b", Title: "B", Points: 7}},
 		Cohorts:       []challenge.Cohort{{ID: "c", Start: challenge.NewDate(2027, 1, 1)}},
 		RestDays:      challenge.RestDays{Weekdays: []time.Weekday{time.Sunday}},
@@ -39,6 +40,8 @@ func benchProgramme() *challenge.Programme {
 	return p
 }
 
+const benchDays = 30
+
 type benchWorld struct {
 	engine *habitkit.Engine
 	clock  *testclock.Clock
@@ -49,17 +52,21 @@ type benchWorld struct {
 var (
 	benchMu     sync.Mutex
 	benchWorlds = map[string]*benchWorld{}
+	benchGen    int
 )
 
-// world returns a store with n enrolments, built once per name and reused
-// across the benchmark's calibration runs (building 1M enrolments takes
-// seconds).
+// world returns an engine with n enrolments, reused across the benchmark's
+// runs while it has b.N fresh keys left (building 1M enrolments takes
+// seconds), and rebuilt on a store from newStore when it has not.
 func world(b *testing.B, name string, n int, newStore func() storage.Store) *benchWorld {
 	benchMu.Lock()
 	defer benchMu.Unlock()
-	if w, ok := benchWorlds[name]; ok {
+	if w, ok := benchWorlds[name]; ok && w.next+int64(b.N) <= int64(n*benchDays) {
 		return w
 	}
+	b.StopTimer()
+	defer b.StartTimer()
+	benchGen++
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC))
 	e, err := habitkit.New(newStore(), &habitkit.Options{Clock: clock})
@@ -71,7 +78,7 @@ func world(b *testing.B, name string, n int, newStore func() storage.Store) *ben
 	}
 	w := &benchWorld{engine: e, clock: clock, ids: make([]challenge.Enrolment, n)}
 	for i := range w.ids {
-		w.ids[i], err = e.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "bench", ParticipantID: challenge.ParticipantID(fmt.Sprintf("p%07d", i)), CohortID: "c"})
+		w.ids[i], err = e.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "bench", ParticipantID: challenge.ParticipantID(fmt.Sprintf("g%d-p%07d", benchGen, i)), CohortID: "c"})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -110,7 +117,7 @@ func (w *benchWorld) completeLoop(b *testing.B, workers int) {
 			return false
 		}
 		d := i/n + 1
-		if d > 366 {
+		if d > benchDays {
 			b.Error("benchmark ran out of fresh keys")
 			return false
 		}
@@ -175,16 +182,13 @@ func BenchmarkSQLWrite(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { _ = store.Close() })
-			var w *benchWorld
+			name := fmt.Sprintf("sql-%s-%d", d.name, time.Now().UnixNano())
 			for _, workers := range []int{1, 8} {
 				b.Run(fmt.Sprintf("bare-insert/workers=%d", workers), func(b *testing.B) {
 					bareInserts(b, db, dialect, workers)
 				})
 				b.Run(fmt.Sprintf("complete/workers=%d", workers), func(b *testing.B) {
-					if w == nil {
-						w = world(b, "sql-"+d.name+fmt.Sprint(time.Now().UnixNano()), 5_000, func() storage.Store { return store })
-					}
-					w.completeLoop(b, workers)
+					world(b, name, 5_000, func() storage.Store { return store }).completeLoop(b, workers)
 				})
 			}
 		})

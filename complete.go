@@ -58,20 +58,44 @@ func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, er
 	if err := validateCompleteRequest(req); err != nil {
 		return out, e.completeErr(req, err)
 	}
-	now := e.clock.Now().UTC()
-	listen := e.hasListeners()
-	var events []Event
-	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		out, events = Outcome{}, events[:0]
-		var err error
-		out, events, err = e.complete(ctx, tx, req, now, listen, events)
-		return err
-	})
+	op := e.completeOps.Get().(*completeOp)
+	op.req, op.now, op.listen = req, e.clock.Now().UTC(), e.hasListeners()
+	err := e.update(ctx, op.fn)
+	out, events := op.out, op.events
+	*op = completeOp{e: e, fn: op.fn}
+	e.completeOps.Put(op)
 	if err != nil {
 		return Outcome{}, e.completeErr(req, err)
 	}
 	e.deliver(events)
 	return out, nil
+}
+
+// completeOp carries one Complete call through its transaction. Ops are
+// pooled with their transaction function bound once, so the hot path
+// allocates no closure and its outcome does not escape to the heap.
+type completeOp struct {
+	e      *Engine
+	fn     func(ctx context.Context, tx storage.Tx) error
+	req    CompleteRequest
+	now    time.Time
+	listen bool
+	out    Outcome
+	events []Event
+}
+
+func newCompleteOp(e *Engine) *completeOp {
+	op := &completeOp{e: e}
+	op.fn = op.run
+	return op
+}
+
+// run is one attempt of the transaction; it resets what it collects,
+// since the store or the engine may run it again.
+func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
+	var err error
+	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil)
+	return err
 }
 
 func (e *Engine) completeErr(req CompleteRequest, err error) error {
@@ -142,7 +166,7 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	cal := challenge.NewCalendar(p, &en)
 	var buf [8]challenge.Change
 	changes := en.Progress.Record(cal, day, today, buf[:0])
-	id, err := uuid.NewV7()
+	id, err := e.ids.next()
 	if err != nil {
 		return Outcome{}, events, err
 	}

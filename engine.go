@@ -25,6 +25,9 @@ type Engine struct {
 	opts   Options
 	zones  challenge.LocationCache
 	locate challenge.Locator
+	ids    *idSource
+
+	completeOps sync.Pool // *completeOp
 
 	// programmes caches validated programme versions. Versions are
 	// immutable, so the cache can never be stale.
@@ -53,8 +56,9 @@ func New(store storage.Store, opts *Options) (*Engine, error) {
 	if err := o.validate(); err != nil {
 		return nil, fmt.Errorf("habitkit: new: %w", err)
 	}
-	e := &Engine{store: store, clock: o.Clock, log: o.Logger, opts: o, handlers: map[int]func(Event){}}
+	e := &Engine{store: store, clock: o.Clock, log: o.Logger, opts: o, handlers: map[int]func(Event){}, ids: newIDSource()}
 	e.locate = e.zones.Load
+	e.completeOps.New = func() any { return newCompleteOp(e) }
 	return e, nil
 }
 

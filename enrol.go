@@ -45,7 +45,7 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 		return fail(err)
 	}
 	now := e.clock.Now().UTC()
-	id, err := uuid.NewV7()
+	id, err := e.ids.next()
 	if err != nil {
 		return fail(err)
 	}

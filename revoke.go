@@ -83,7 +83,7 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 		if err := tx.UpdateEnrolment(ctx, en); err != nil {
 			return err
 		}
-		auditID, err := uuid.NewV7()
+		auditID, err := e.ids.next()
 		if err != nil {
 			return err
 		}

@@ -95,19 +95,26 @@ func (c Calendar) RestReason(day int) RestReason {
 	if _, ok := c.p.SlotOn(day); !ok {
 		return RestUnscheduled
 	}
-	if c.e == nil {
-		// No start date: weekday and date rules cannot be judged. Use the
-		// zero Date like DateOfDay would, so the answer is still stable.
-		return c.dateReason(Date{}.AddDays(day - 1))
+	// Without an enrolment there is no start date: use the zero Date like
+	// DateOfDay would, so the answer is still stable.
+	var start Date
+	if c.e != nil {
+		start = c.e.Start
 	}
-	return c.dateReason(c.e.DateOfDay(day))
+	return c.dateReason(start.ordinal() + int64(day-1))
 }
 
-// dateReason judges the date-based rules for a scheduled day on date d.
-func (c Calendar) dateReason(d Date) RestReason {
-	if c.p.IsRestWeekday(d.Weekday()) {
+// dateReason judges the date-based rules for a scheduled day whose date
+// is the ordinal ord. It turns ord into a Date only when a rule needs one:
+// this runs for every pending day on every completion.
+func (c Calendar) dateReason(ord int64) RestReason {
+	if c.p.IsRestWeekday(weekdayOf(ord)) {
 		return RestWeekday
 	}
+	if len(c.p.RestDays.Dates) == 0 && (c.e == nil || (c.e.Rota.IsZero() && len(c.e.Absences) == 0)) {
+		return NotRest
+	}
+	d := dateFromDays(ord)
 	if c.p.IsRestDate(d) {
 		return RestDate
 	}

@@ -61,9 +61,12 @@ func (d Date) Before(o Date) bool { return d.ordinal() < o.ordinal() }
 func (d Date) After(o Date) bool { return d.ordinal() > o.ordinal() }
 
 // Weekday returns the day of the week of d.
-func (d Date) Weekday() time.Weekday {
+func (d Date) Weekday() time.Weekday { return weekdayOf(d.ordinal()) }
+
+// weekdayOf returns the day of the week of the date with ordinal ord.
+func weekdayOf(ord int64) time.Weekday {
 	// 1970-01-01 was a Thursday.
-	w := (d.ordinal() + 4) % 7
+	w := (ord + 4) % 7
 	if w < 0 {
 		w += 7
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/habitkit/habitkit"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/memory"
 )
 
@@ -115,4 +116,47 @@ func ExampleEngine_Complete() {
 	// event: day 1 completed, 10 points
 	// replayed: true same completion: true
 	// tomorrow: true
+}
+
+// ExampleEngine_Revoke revokes a completion: points and streak are
+// recomputed, and the revocation stays in the audit trail.
+func ExampleEngine_Revoke() {
+	ctx := context.Background()
+	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	engine, err := habitkit.New(memory.New(nil), &habitkit.Options{Clock: habitkit.ClockFunc(func() time.Time { return now })})
+	if err != nil {
+		log.Fatal(err)
+	}
+	prog, err := challenge.ParseDefinition([]byte(exampleDefinition))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := engine.Publish(ctx, prog); err != nil {
+		log.Fatal(err)
+	}
+	en, err := engine.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: prog.ID, ParticipantID: "pc-4127", CohortID: "spring"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := engine.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: en.ID}); err != nil {
+		log.Fatal(err)
+	}
+	snap, err := engine.Revoke(ctx, habitkit.RevokeRequest{EnrolmentID: en.ID, Day: 1, Actor: "sgt-admin", Reason: "completed on a colleague's behalf"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("points:", snap.Points, "streak:", snap.Streak)
+	trail, err := engine.AuditTrail(ctx, storage.AuditFilter{ProgrammeID: prog.ID}, "", 10)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, e := range trail.Items {
+		fmt.Printf("%s by %s: %s (%s)\n", e.Action, e.Actor, e.Reason, e.Subject)
+	}
+	_, err = engine.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: en.ID})
+	fmt.Println("complete again:", errors.Is(err, habitkit.ErrRevoked))
+	// Output:
+	// points: 0 streak: 0
+	// completion.revoked by sgt-admin: completed on a colleague's behalf (day 1 activity show-form)
+	// complete again: true
 }

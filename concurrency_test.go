@@ -2,6 +2,7 @@ package habitkit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -164,4 +165,48 @@ func TestConcurrentCompletionsTwoEnginesOneMemoryStore(t *testing.T) {
 	store := memory.New(nil)
 	clock := testclock.New(loadStart)
 	runConcurrentCompletions(t, fullLoad, clock, newLoadEngine(t, store, clock), newLoadEngine(t, store, clock))
+}
+
+// TestConcurrentEnrolSameParticipant: many writers enrol one participant at
+// once, on every adapter; exactly one wins and the rest get ErrConflict.
+func TestConcurrentEnrolSameParticipant(t *testing.T) {
+	stores := map[string]func(t *testing.T) storage.Store{"memory": func(*testing.T) storage.Store { return memory.New(nil) }}
+	for _, d := range sqlDatabases {
+		stores[d.name] = func(t *testing.T) storage.Store {
+			db, _ := d.open(t)
+			return openSQLStore(t, db)
+		}
+	}
+	for name, newStore := range stores {
+		t.Run(name, func(t *testing.T) {
+			clock := testclock.New(loadStart)
+			e := newLoadEngine(t, newStore(t), clock)
+			ctx := context.Background()
+			_, err := e.Publish(ctx, concurrencyProgramme())
+			require.NoError(t, err)
+			var wins, conflicts atomic.Int64
+			var wg sync.WaitGroup
+			for range 16 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := e.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "load", ParticipantID: "same", CohortID: "c"})
+					switch {
+					case err == nil:
+						wins.Add(1)
+					case errors.Is(err, habitkit.ErrConflict):
+						conflicts.Add(1)
+					default:
+						t.Errorf("unexpected error: %v", err)
+					}
+				}()
+			}
+			wg.Wait()
+			assert.Equal(t, int64(1), wins.Load(), "exactly one enrolment wins")
+			assert.Equal(t, int64(15), conflicts.Load(), "every other writer gets ErrConflict")
+			page, err := e.Enrolments(ctx, storage.EnrolmentFilter{ProgrammeID: "load"}, "", 0)
+			require.NoError(t, err)
+			assert.Len(t, page.Items, 1)
+		})
+	}
 }

@@ -36,6 +36,10 @@ type Moderated struct {
 	// by restoring the item. Only later flags count toward auto-hiding, so
 	// a restored item is not hidden again by the next single flag.
 	Reviewed int `json:"reviewed,omitempty"`
+	// ReviewedBy and ReviewedAt record the moderator who last restored the
+	// item, and when.
+	ReviewedBy challenge.ParticipantID `json:"reviewedBy,omitempty"`
+	ReviewedAt time.Time               `json:"reviewedAt,omitzero"`
 }
 
 // FlaggedBy reports whether p has flagged the item.
@@ -113,11 +117,9 @@ func (m *Moderated) Hide(by challenge.ParticipantID, isModerator bool, reason st
 
 // Restore makes a hidden item visible again. Only moderators may
 // (ErrNotModerator); the item must be hidden (ErrNotHidden). Restoring
-// marks every flag so far as reviewed, and keeps them for the record.
-// by and at are taken for the engine's audit event; the state keeps no
-// trace of them.
+// marks every flag so far as reviewed (by whom and when), and keeps them
+// for the record.
 func (m *Moderated) Restore(by challenge.ParticipantID, isModerator bool, at time.Time) error {
-	_ = at
 	if !isModerator || by == "" {
 		return ErrNotModerator
 	}
@@ -129,6 +131,8 @@ func (m *Moderated) Restore(by challenge.ParticipantID, isModerator bool, at tim
 	m.HiddenReason = ""
 	m.HiddenAt = time.Time{}
 	m.Reviewed = len(m.Flags)
+	m.ReviewedBy = by
+	m.ReviewedAt = at
 	return nil
 }
 

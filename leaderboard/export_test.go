@@ -93,3 +93,6 @@ func CheckInvariants(ix *Index) error {
 	}
 	return nil
 }
+
+// Height returns the tree's height (1: the root's children are leaves).
+func Height(ix *Index) int { return ix.height }

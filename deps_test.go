@@ -41,6 +41,8 @@ func TestDependencyRules(t *testing.T) {
 		allowed []string // our packages it may depend on ("" is the root)
 	}{
 		{"challenge", nil},
+		{"leaderboard", []string{"challenge"}},
+		{"reflection", []string{"challenge"}},
 		{"storage", []string{"challenge"}},
 		{"storage/memory", []string{"challenge", "storage"}},
 		{"storage/sqlstore", []string{"challenge", "storage"}},

@@ -50,7 +50,7 @@ func (t *tx) getCompletion(ctx context.Context, op, query string, args ...any) (
 	if err := t.check(op); err != nil {
 		return challenge.Completion{}, err
 	}
-	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...)
+	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
 	c, err := scanCompletion(t.s.d, row.Scan)
 	switch {
 	case errors.Is(err, sqlNoRows):

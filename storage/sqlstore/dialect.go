@@ -39,6 +39,9 @@ type dialect interface {
 	kind() Dialect
 	// rebind turns '?' placeholders into the dialect's own.
 	rebind(query string) string
+	// args converts query arguments into the forms the driver encodes
+	// fastest; it may change args in place.
+	args(args []any) []any
 	// classify tells what a driver error means, by its code.
 	classify(err error) errClass
 	// beginWrite starts a read-write transaction.

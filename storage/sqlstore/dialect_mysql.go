@@ -29,6 +29,8 @@ func (mysqlDialect) kind() Dialect { return MySQL }
 
 func (mysqlDialect) rebind(query string) string { return query }
 
+func (mysqlDialect) args(args []any) []any { return args }
+
 func (mysqlDialect) classify(err error) errClass {
 	n, ok := mysqlErrorNumber(err)
 	if !ok {

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"github.com/google/uuid"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -46,6 +48,18 @@ func (postgresDialect) rebind(query string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// args passes UUIDs as [16]byte, which pgx encodes as a uuid directly; as
+// a driver.Valuer they would go through a text round trip and a failed
+// encode-plan probe (with its error allocations) on every query.
+func (postgresDialect) args(args []any) []any {
+	for i, a := range args {
+		if id, ok := a.(uuid.UUID); ok {
+			args[i] = [16]byte(id)
+		}
+	}
+	return args
 }
 
 // classify reads the SQLSTATE through the SQLState method of

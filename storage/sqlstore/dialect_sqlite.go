@@ -48,6 +48,8 @@ func (sqliteDialect) kind() Dialect { return SQLite }
 
 func (sqliteDialect) rebind(query string) string { return query }
 
+func (sqliteDialect) args(args []any) []any { return args }
+
 // classify reads the extended result code through the Code method of
 // *sqlite.Error, without importing the driver.
 func (sqliteDialect) classify(err error) errClass {

@@ -109,7 +109,7 @@ func (t *tx) getEnrolment(ctx context.Context, op, query string, args ...any) (c
 	if t.write {
 		query += t.s.d.lockSuffix()
 	}
-	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...)
+	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
 	e, err := scanEnrolment(row.Scan)
 	switch {
 	case errors.Is(err, sqlNoRows):

@@ -146,7 +146,7 @@ func (t *tx) exec(ctx context.Context, op, query string, args ...any) (int64, er
 	if err := t.check(op); err != nil {
 		return 0, err
 	}
-	res, err := t.c.ExecContext(ctx, t.s.d.rebind(query), args...)
+	res, err := t.c.ExecContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
 	if err != nil {
 		return 0, t.wrap(ctx, op, err)
 	}
@@ -176,7 +176,7 @@ func (t *tx) query(ctx context.Context, op, query string, args ...any) (*sql.Row
 	if err := t.check(op); err != nil {
 		return nil, err
 	}
-	rows, err := t.c.QueryContext(ctx, t.s.d.rebind(query), args...)
+	rows, err := t.c.QueryContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
 	if err != nil {
 		return nil, t.wrap(ctx, op, err)
 	}
@@ -190,7 +190,7 @@ func (t *tx) queryRow(ctx context.Context, op, query string, args []any, dest ..
 	if err := t.check(op); err != nil {
 		return err
 	}
-	err := t.c.QueryRowContext(ctx, t.s.d.rebind(query), args...).Scan(dest...)
+	err := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...).Scan(dest...)
 	if err == nil || errors.Is(err, sql.ErrNoRows) {
 		return err
 	}

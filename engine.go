@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -103,7 +104,7 @@ func (e *Engine) deliver(events []Event) {
 	if e.opts.OnEvent != nil {
 		hs = append(hs, e.opts.OnEvent)
 	}
-	sortInts(ids)
+	slices.Sort(ids)
 	for _, id := range ids {
 		hs = append(hs, e.handlers[id])
 	}
@@ -122,14 +123,6 @@ func (e *Engine) safeCall(h func(Event), ev Event) {
 		}
 	}()
 	h(ev)
-}
-
-func sortInts(s []int) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
 }
 
 // update runs fn in a storage transaction and re-runs it when a concurrent

@@ -682,6 +682,9 @@ func (d *decoder) programme(root *yaml.Node) *Programme {
 					{names: []string{"initial"}, set: num(&p.Freezes.Initial)},
 				}})
 			}},
+			// Badges are read by package badge (badge.ParseDefinitions)
+			// from the same file; the programme itself ignores them.
+			{names: []string{"badges"}, set: func(where, *yaml.Node) {}},
 		},
 		hints: map[string]string{
 			"streakbonuses": "streakBonuses go in the points section",

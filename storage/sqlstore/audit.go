@@ -48,32 +48,18 @@ func (t *tx) ListAudit(ctx context.Context, f storage.AuditFilter, cursor storag
 		q += " AND id > ?"
 		args = append(args, c.ID)
 	}
-	q += " ORDER BY id LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := t.query(ctx, op, q, args...)
-	if err != nil {
-		return storage.Page[storage.AuditEntry]{}, err
-	}
-	defer rows.Close()
-	var page storage.Page[storage.AuditEntry]
-	for rows.Next() {
-		var (
-			e         storage.AuditEntry
-			enrolment uuid.NullUUID
-			at        = timeScan{d: t.s.d}
-		)
-		if err := rows.Scan(&e.ID, &e.ProgrammeID, &enrolment, &e.Action, &e.Actor, &e.Reason, &e.Subject, &at); err != nil {
-			return storage.Page[storage.AuditEntry]{}, t.wrap(ctx, op, err)
-		}
-		e.EnrolmentID, e.At = enrolment.UUID, at.t
-		page.Items = append(page.Items, e)
-	}
-	if err := rows.Err(); err != nil {
-		return storage.Page[storage.AuditEntry]{}, t.wrap(ctx, op, err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = storage.EncodeCursor(auditCursor{L: auditListing, ID: page.Items[limit-1].ID})
-	}
-	return page, nil
+	return listPage(ctx, t, op, q+" ORDER BY id", args, limit,
+		func(scan func(...any) error) (storage.AuditEntry, error) {
+			var (
+				e         storage.AuditEntry
+				enrolment uuid.NullUUID
+				at        = timeScan{d: t.s.d}
+			)
+			err := scan(&e.ID, &e.ProgrammeID, &enrolment, &e.Action, &e.Actor, &e.Reason, &e.Subject, &at)
+			e.EnrolmentID, e.At = enrolment.UUID, at.t
+			return e, err
+		},
+		func(last storage.AuditEntry) storage.Cursor {
+			return storage.EncodeCursor(auditCursor{L: auditListing, ID: last.ID})
+		})
 }

@@ -100,30 +100,11 @@ func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cu
 		q += " AND (day, activity_id) > (?, ?)"
 		args = append(args, c.Day, c.ActivityID)
 	}
-	q += " ORDER BY day, activity_id LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := t.query(ctx, op, q, args...)
-	if err != nil {
-		return storage.Page[challenge.Completion]{}, err
-	}
-	defer rows.Close()
-	var page storage.Page[challenge.Completion]
-	for rows.Next() {
-		c, err := scanCompletion(t.s.d, rows.Scan)
-		if err != nil {
-			return storage.Page[challenge.Completion]{}, t.wrap(ctx, op, err)
-		}
-		page.Items = append(page.Items, c)
-	}
-	if err := rows.Err(); err != nil {
-		return storage.Page[challenge.Completion]{}, t.wrap(ctx, op, err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		last := page.Items[limit-1]
-		page.Next = storage.EncodeCursor(completionCursor{L: completionListing, Day: last.Day, ActivityID: last.ActivityID})
-	}
-	return page, nil
+	return listPage(ctx, t, op, q+" ORDER BY day, activity_id", args, limit,
+		func(scan func(...any) error) (challenge.Completion, error) { return scanCompletion(t.s.d, scan) },
+		func(last challenge.Completion) storage.Cursor {
+			return storage.EncodeCursor(completionCursor{L: completionListing, Day: last.Day, ActivityID: last.ActivityID})
+		})
 }
 
 // InsertCompletion implements [storage.CompletionWriter.InsertCompletion].

@@ -155,29 +155,10 @@ func (t *tx) ListEnrolments(ctx context.Context, f storage.EnrolmentFilter, curs
 		q += " AND id > ?"
 		args = append(args, c.ID)
 	}
-	q += " ORDER BY id LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := t.query(ctx, op, q, args...)
-	if err != nil {
-		return storage.Page[challenge.Enrolment]{}, err
-	}
-	defer rows.Close()
-	var page storage.Page[challenge.Enrolment]
-	for rows.Next() {
-		e, err := scanEnrolment(rows.Scan)
-		if err != nil {
-			return storage.Page[challenge.Enrolment]{}, t.wrap(ctx, op, err)
-		}
-		page.Items = append(page.Items, e)
-	}
-	if err := rows.Err(); err != nil {
-		return storage.Page[challenge.Enrolment]{}, t.wrap(ctx, op, err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = storage.EncodeCursor(enrolmentCursor{L: enrolmentListing, ID: page.Items[limit-1].ID})
-	}
-	return page, nil
+	return listPage(ctx, t, op, q+" ORDER BY id", args, limit, scanEnrolment,
+		func(last challenge.Enrolment) storage.Cursor {
+			return storage.EncodeCursor(enrolmentCursor{L: enrolmentListing, ID: last.ID})
+		})
 }
 
 // InsertEnrolment implements [storage.EnrolmentWriter.InsertEnrolment].

@@ -71,32 +71,18 @@ func (t *tx) ListProgrammes(ctx context.Context, cursor storage.Cursor, limit in
 		q += " AND id > ?"
 		args = append(args, c.ID)
 	}
-	q += " ORDER BY id LIMIT ?"
-	args = append(args, limit+1)
-	rows, err := t.query(ctx, op, q, args...)
-	if err != nil {
-		return storage.Page[storage.Programme]{}, err
-	}
-	defer rows.Close()
-	var page storage.Page[storage.Programme]
-	for rows.Next() {
-		p := storage.Programme{}
-		at := timeScan{d: t.s.d}
-		if err := rows.Scan(&p.ID, &p.Version, &p.Definition, &at); err != nil {
-			return storage.Page[storage.Programme]{}, t.wrap(ctx, op, err)
-		}
-		p.PublishedAt = at.t
-		if len(p.Definition) == 0 {
-			p.Definition = nil
-		}
-		page.Items = append(page.Items, p)
-	}
-	if err := rows.Err(); err != nil {
-		return storage.Page[storage.Programme]{}, t.wrap(ctx, op, err)
-	}
-	if len(page.Items) > limit {
-		page.Items = page.Items[:limit]
-		page.Next = storage.EncodeCursor(programmeCursor{L: programmeListing, ID: page.Items[limit-1].ID})
-	}
-	return page, nil
+	return listPage(ctx, t, op, q+" ORDER BY id", args, limit,
+		func(scan func(...any) error) (storage.Programme, error) {
+			p := storage.Programme{}
+			at := timeScan{d: t.s.d}
+			err := scan(&p.ID, &p.Version, &p.Definition, &at)
+			p.PublishedAt = at.t
+			if len(p.Definition) == 0 {
+				p.Definition = nil
+			}
+			return p, err
+		},
+		func(last storage.Programme) storage.Cursor {
+			return storage.EncodeCursor(programmeCursor{L: programmeListing, ID: last.ID})
+		})
 }

@@ -211,3 +211,31 @@ func (t *tx) exists(ctx context.Context, op, query string, args ...any) (bool, e
 func notFound(op string) error {
 	return fmt.Errorf("sqlstore: %s: %w", op, storage.ErrNotFound)
 }
+
+// listPage runs the listing query q (filtered and ordered, without LIMIT)
+// for one page of limit items: it asks for one row more, to learn whether
+// another page follows, and then sets Next to the cursor of the last item.
+func listPage[T any](ctx context.Context, t *tx, op, q string, args []any, limit int,
+	scanRow func(scan func(dest ...any) error) (T, error), next func(last T) storage.Cursor) (storage.Page[T], error) {
+	rows, err := t.query(ctx, op, q+" LIMIT ?", append(args, limit+1)...)
+	if err != nil {
+		return storage.Page[T]{}, err
+	}
+	defer rows.Close()
+	var page storage.Page[T]
+	for rows.Next() {
+		item, err := scanRow(rows.Scan)
+		if err != nil {
+			return storage.Page[T]{}, t.wrap(ctx, op, err)
+		}
+		page.Items = append(page.Items, item)
+	}
+	if err := rows.Err(); err != nil {
+		return storage.Page[T]{}, t.wrap(ctx, op, err)
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.Next = next(page.Items[limit-1])
+	}
+	return page, nil
+}

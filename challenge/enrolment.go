@@ -46,6 +46,21 @@ type Enrolment struct {
 	// Progress is the participant's streak, points and level, kept
 	// incrementally by the engine.
 	Progress Progress `json:"progress"`
+	// Badges lists the badge occurrences the participant holds, sorted by
+	// (Badge, Tier, Day). The engine keeps it in step with the stored
+	// awards in the same transaction, so that evaluating badges needs no
+	// extra read.
+	Badges []BadgeRef `json:"badges,omitempty"`
+}
+
+// BadgeRef names one held occurrence of a badge.
+type BadgeRef struct {
+	// Badge is the badge's ID.
+	Badge string `json:"badge"`
+	// Tier is the 1-based tier of a tiered badge, 0 otherwise.
+	Tier int `json:"tier,omitempty"`
+	// Day is the programme day of a daily badge, 0 otherwise.
+	Day int `json:"day,omitempty"`
 }
 
 // ZoneChange records that from instant From on the participant lives in
@@ -118,6 +133,9 @@ func (e Enrolment) Clone() Enrolment {
 	}
 	if e.Absences != nil {
 		c.Absences = append([]Absence(nil), e.Absences...)
+	}
+	if e.Badges != nil {
+		c.Badges = append([]BadgeRef(nil), e.Badges...)
 	}
 	c.Progress = e.Progress.Clone()
 	return c

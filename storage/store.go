@@ -36,6 +36,7 @@ type ReadTx interface {
 	EnrolmentReader
 	CompletionReader
 	AuditReader
+	AwardReader
 }
 
 // Tx is a read-write transaction. Reads see the transaction's own writes.
@@ -45,4 +46,5 @@ type Tx interface {
 	EnrolmentWriter
 	CompletionWriter
 	AuditWriter
+	AwardWriter
 }

@@ -216,3 +216,38 @@ func (f *faultTx) InsertAudit(ctx context.Context, e storage.AuditEntry) error {
 	}
 	return f.tx.InsertAudit(ctx, e)
 }
+
+func (f *faultTx) GetAward(ctx context.Context, k storage.AwardKey) (storage.Award, error) {
+	if err := f.s.hit("GetAward"); err != nil {
+		return storage.Award{}, err
+	}
+	return f.r().GetAward(ctx, k)
+}
+
+func (f *faultTx) ListAwards(ctx context.Context, id uuid.UUID, c storage.Cursor, limit int) (storage.Page[storage.Award], error) {
+	if err := f.s.hit("ListAwards"); err != nil {
+		return storage.Page[storage.Award]{}, err
+	}
+	return f.r().ListAwards(ctx, id, c, limit)
+}
+
+func (f *faultTx) CountHolders(ctx context.Context, programmeID string) (map[string]int, error) {
+	if err := f.s.hit("CountHolders"); err != nil {
+		return nil, err
+	}
+	return f.r().CountHolders(ctx, programmeID)
+}
+
+func (f *faultTx) InsertAward(ctx context.Context, a storage.Award) error {
+	if err := f.s.hit("InsertAward"); err != nil {
+		return err
+	}
+	return f.tx.InsertAward(ctx, a)
+}
+
+func (f *faultTx) DeleteAward(ctx context.Context, k storage.AwardKey) error {
+	if err := f.s.hit("DeleteAward"); err != nil {
+		return err
+	}
+	return f.tx.DeleteAward(ctx, k)
+}

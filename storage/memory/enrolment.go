@@ -134,6 +134,11 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	stored.Zones = copyInto(zones, e.Zones)
 	stored.Absences = copyInto(absences, e.Absences)
 	stored.Progress.Done = copyInto(done, e.Progress.Done)
+	// Badges are replaced, never changed in place, so the undo log's
+	// saved copy may keep the old slice.
+	if e.Badges != nil {
+		stored.Badges = append([]challenge.BadgeRef(nil), e.Badges...)
+	}
 	stored.Version = e.Version + 1
 	utcEnrolment(stored)
 	return nil

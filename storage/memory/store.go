@@ -47,6 +47,16 @@ type Store struct {
 	audit   map[uuid.UUID]*storage.AuditEntry
 	auditBy map[auditGroup]*index[uuid.UUID]
 
+	// awards holds each enrolment's awards sorted by (BadgeID, Tier, Day):
+	// the listing order, and a binary search finds a key.
+	awards   map[uuid.UUID][]storage.Award
+	awardIDs map[uuid.UUID]struct{}
+	// held counts the occurrences of a badge an enrolment holds in a
+	// programme, and holders the distinct enrolments holding each badge of
+	// a programme, so that CountHolders reads a ready answer.
+	held    map[heldKey]int
+	holders map[string]map[string]int
+
 	// r and w are the transaction objects. Views share r (it has no
 	// state); w is used by one Update at a time, under mu, so neither is
 	// allocated per transaction.
@@ -101,6 +111,9 @@ var (
 	errIdempotencyKeyUsed  = fmt.Errorf("memory: idempotency key used: %w", storage.ErrConflict)
 	errAlreadyRevoked      = fmt.Errorf("memory: completion already revoked: %w", storage.ErrConflict)
 	errAuditExists         = fmt.Errorf("memory: audit entry ID exists: %w", storage.ErrConflict)
+	errAwardNotFound       = fmt.Errorf("memory: award: %w", storage.ErrNotFound)
+	errAwardExists         = fmt.Errorf("memory: award key exists: %w", storage.ErrConflict)
+	errAwardIDExists       = fmt.Errorf("memory: award ID exists: %w", storage.ErrConflict)
 )
 
 // New returns an empty Store. opts may be nil.
@@ -118,6 +131,10 @@ func New(opts *Options) *Store {
 		idempotency:   make(map[string]challenge.CompletionKey),
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
+		awards:        make(map[uuid.UUID][]storage.Award),
+		awardIDs:      make(map[uuid.UUID]struct{}),
+		held:          make(map[heldKey]int),
+		holders:       make(map[string]map[string]int),
 	}
 	s.r.s = s
 	s.w.s = s
@@ -195,7 +212,8 @@ func (s *Store) Close() error {
 	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
 	s.completionIDs, s.idempotency = nil, nil
 	s.audit, s.auditBy = nil, nil
-	s.w.undo, s.w.saved = nil, nil
+	s.awards, s.awardIDs, s.held, s.holders = nil, nil, nil, nil
+	s.w.undo, s.w.saved, s.w.awards = nil, nil, nil
 	return nil
 }
 
@@ -223,6 +241,9 @@ type writer struct {
 	// so saving costs no allocation in the steady state.
 	saved []savedEnrolment
 	nsave int
+	// awards holds the awards inserted or deleted by this transaction,
+	// indexed by undoRec.slot, for undo.
+	awards []storage.Award
 }
 
 var _ storage.Tx = (*writer)(nil)
@@ -236,6 +257,8 @@ const (
 	undoInsertCompletion
 	undoRevokeCompletion
 	undoInsertAudit
+	undoInsertAward
+	undoDeleteAward
 )
 
 // undoRec says how to reverse one write. Typed records rather than closures
@@ -249,7 +272,8 @@ type undoRec struct {
 	// programme and version name the programme version inserted.
 	programme string
 	version   int
-	// slot indexes writer.saved for undoUpdateEnrolment.
+	// slot indexes writer.saved for undoUpdateEnrolment, and
+	// writer.awards for undoInsertAward and undoDeleteAward.
 	slot int
 }
 
@@ -289,7 +313,7 @@ func (w *writer) commit() { w.reset() }
 
 func (w *writer) rollback() {
 	for i := len(w.undo) - 1; i >= 0; i-- {
-		w.s.undo(&w.undo[i], w.saved)
+		w.s.undo(&w.undo[i], w.saved, w.awards)
 	}
 	w.reset()
 }
@@ -304,11 +328,18 @@ func (w *writer) reset() {
 		w.saved = nil
 	}
 	w.nsave = 0
+	// Drop the Evidence the log refers to, so that it can be collected.
+	clear(w.awards)
+	if cap(w.awards) > maxRetainedUndo {
+		w.awards = nil
+	} else {
+		w.awards = w.awards[:0]
+	}
 }
 
 // undo reverses one logged write. The log is replayed newest first, so the
 // store is exactly as the write found it.
-func (s *Store) undo(r *undoRec, saved []savedEnrolment) {
+func (s *Store) undo(r *undoRec, saved []savedEnrolment, awards []storage.Award) {
 	switch r.op {
 	case undoInsertProgramme:
 		s.unInsertProgramme(r.programme, r.version)
@@ -322,6 +353,10 @@ func (s *Store) undo(r *undoRec, saved []savedEnrolment) {
 		s.unRevokeCompletion(r.key)
 	case undoInsertAudit:
 		s.unInsertAudit(r.id)
+	case undoInsertAward:
+		s.removeAward(awards[r.slot].AwardKey)
+	case undoDeleteAward:
+		s.addAward(awards[r.slot])
 	}
 }
 

@@ -94,7 +94,9 @@
 // unique programme_id, participant_id; indexes for team and cohort
 // listings), habitkit_completions (PK enrolment_id, day, activity_id; unique
 // id; unique idempotency_key, NULL when empty so that empty keys never
-// conflict) and habitkit_audit (PK id).
+// conflict), habitkit_audit (PK id) and, from version 2, habitkit_awards
+// (PK enrolment_id, badge_id, tier, day; unique id; an index on
+// programme_id, badge_id, enrolment_id for counting badge holders).
 //
 // Instants are stored in UTC with microsecond precision, the precision all
 // three databases share; values are truncated to microseconds and returned
@@ -109,15 +111,15 @@
 // Civil dates (an enrolment's start, rota and absences) are "YYYY-MM-DD".
 // Fields that are never queried (an enrolment's start, zones, rota,
 // absences, enrolment time and progress; a completion's outcome) are JSON
-// (jsonb on PostgreSQL). Programme definitions are stored byte for byte
-// (BLOB, bytea, LONGBLOB).
+// (jsonb on PostgreSQL). Programme definitions and award evidence are
+// stored byte for byte (BLOB, bytea, LONGBLOB).
 //
 // Identifiers compare and sort by bytes everywhere, so that listing order
 // and keyset paging agree across databases and 'a' <> 'A': TEXT with the
 // BINARY collation on SQLite, text COLLATE "C" on PostgreSQL, VARBINARY on
 // MySQL (the utf8mb4 _bin collations ignore trailing spaces). On MySQL a
 // host-owned identifier (programme, participant, team, cohort, activity,
-// idempotency key) may be at most 1024 bytes. habitkit's own UUIDs are
+// badge, idempotency key) may be at most 1024 bytes. habitkit's own UUIDs are
 // TEXT, uuid and CHAR(36) respectively.
 //
 // Listings page by key (WHERE key > cursor ORDER BY key LIMIT n), never by

@@ -34,6 +34,7 @@ type enrolmentData struct {
 	Absences   []challenge.Absence    `json:"absences"`
 	EnrolledAt time.Time              `json:"enrolledAt"`
 	Progress   challenge.Progress     `json:"progress"`
+	Badges     []challenge.BadgeRef   `json:"badges,omitempty"`
 	// EmptyDone records an empty, non-nil Progress.Done, which the
 	// omitempty of Progress's own JSON would turn into nil.
 	EmptyDone bool `json:"emptyDone,omitempty"`
@@ -47,6 +48,7 @@ func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 		Absences:   e.Absences,
 		EnrolledAt: normTime(e.EnrolledAt),
 		Progress:   e.Progress,
+		Badges:     e.Badges,
 		EmptyDone:  e.Progress.Done != nil && len(e.Progress.Done) == 0,
 	}
 	if e.Zones != nil {
@@ -71,6 +73,7 @@ func decodeEnrolmentData(b []byte, e *challenge.Enrolment) error {
 		e.Zones[i].From = e.Zones[i].From.UTC()
 	}
 	e.Progress = d.Progress
+	e.Badges = d.Badges
 	if d.EmptyDone && e.Progress.Done == nil {
 		e.Progress.Done = challenge.Days{}
 	}

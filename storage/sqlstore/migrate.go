@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,10 +83,17 @@ func splitStatements(src string) []string {
 // habitkit_migrations. Concurrent migrators (several processes starting at
 // once) are serialized: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory
 // lock taken inside each migration's transaction, MySQL by GET_LOCK.
-func (s *Store) migrate(ctx context.Context) error {
+func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) }
+
+// migrateTo is migrate stopping after version last (every version when
+// last is 0); tests use it to make a database of an older schema.
+func (s *Store) migrateTo(ctx context.Context, last int) error {
 	ms, err := loadMigrations(s.d.kind())
 	if err != nil {
 		return fmt.Errorf("sqlstore: migrate: %w", err)
+	}
+	if last > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.version > last })
 	}
 	if s.d.kind() == MySQL {
 		return s.migrateMySQL(ctx, ms)

@@ -173,7 +173,7 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 		mustOpen(t, db, nil)
 		var n int
 		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
-		assert.Equal(t, 1, n, "each migration must be recorded once")
+		assert.Equal(t, sqlstore.Migrations(b.dialect), n, "each migration must be recorded once")
 	})
 }
 
@@ -189,9 +189,13 @@ func TestMigrationRerunsAfterLostRecord(t *testing.T) {
 		s := mustOpen(t, db, nil)
 		var n int
 		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
-		assert.Equal(t, 1, n)
+		assert.Equal(t, sqlstore.Migrations(b.dialect), n)
 		require.NoError(t, s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
-			return tx.InsertEnrolment(ctx, newEnrolment("p", "after"))
+			e := newEnrolment("p", "after")
+			if err := tx.InsertEnrolment(ctx, e); err != nil {
+				return err
+			}
+			return tx.InsertAward(ctx, newAward(e, "streak", 1, 0))
 		}))
 	})
 }
@@ -212,8 +216,80 @@ func TestOpenConcurrently(t *testing.T) {
 		require.NoError(t, errs[1])
 		var n int
 		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
-		assert.Equal(t, 1, n)
+		assert.Equal(t, sqlstore.Migrations(b.dialect), n)
 	})
+}
+
+// TestUpgradeFromVersion1 opens a database that an older release left at
+// schema version 1, with records in it: Open must add the awards table,
+// keep the records, and record the new migration once.
+func TestUpgradeFromVersion1(t *testing.T) {
+	forEach(t, func(t *testing.T, b backend) {
+		require.GreaterOrEqual(t, sqlstore.Migrations(b.dialect), 2, "the awards migration must exist")
+		db, dsn := b.create(t)
+		old, err := sqlstore.OpenAt(t.Context(), db, 1)
+		require.NoError(t, err)
+		e := newEnrolment("p", "Alice")
+		c := newCompletion(e, 3, "walk")
+		require.NoError(t, old.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+			if err := tx.InsertEnrolment(ctx, e); err != nil {
+				return err
+			}
+			return tx.InsertCompletion(ctx, c)
+		}))
+		require.NoError(t, old.Close())
+		var n int
+		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
+		require.Equal(t, 1, n, "OpenAt(1) must leave the schema at version 1")
+		err = old.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return nil })
+		require.ErrorIs(t, err, storage.ErrClosed)
+
+		// The new release, in another process and in this one.
+		stores := []*sqlstore.Store{mustOpen(t, dbtest.Open(t, b.driver, dsn), nil), mustOpen(t, db, nil)}
+		require.NoError(t, db.QueryRow("SELECT COUNT(*) FROM habitkit_migrations").Scan(&n))
+		assert.Equal(t, sqlstore.Migrations(b.dialect), n, "each migration must be recorded once")
+		var versions []int
+		rows, err := db.Query("SELECT version FROM habitkit_migrations ORDER BY version")
+		require.NoError(t, err)
+		for rows.Next() {
+			var v int
+			require.NoError(t, rows.Scan(&v))
+			versions = append(versions, v)
+		}
+		require.NoError(t, rows.Err())
+		require.NoError(t, rows.Close())
+		assert.Equal(t, []int{1, 2}, versions[:min(2, len(versions))])
+
+		a := newAward(e, "streak", 1, 0)
+		require.NoError(t, stores[0].Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+			return tx.InsertAward(ctx, a)
+		}))
+		require.NoError(t, stores[1].View(t.Context(), func(ctx context.Context, tx storage.ReadTx) error {
+			gotE, err := tx.GetEnrolment(ctx, e.ID)
+			require.NoError(t, err, "records written before the upgrade must survive it")
+			assert.Equal(t, e, gotE)
+			gotC, err := tx.GetCompletion(ctx, c.CompletionKey)
+			require.NoError(t, err, "records written before the upgrade must survive it")
+			assert.Equal(t, c, gotC)
+			gotA, err := tx.GetAward(ctx, a.AwardKey)
+			require.NoError(t, err, "awards must work after the upgrade")
+			assert.Equal(t, a, gotA)
+			holders, err := tx.CountHolders(ctx, "p")
+			require.NoError(t, err)
+			assert.Equal(t, map[string]int{"streak": 1}, holders)
+			return nil
+		}))
+	})
+}
+
+func newAward(e challenge.Enrolment, badge string, tier, day int) storage.Award {
+	return storage.Award{
+		AwardKey:    storage.AwardKey{EnrolmentID: e.ID, BadgeID: badge, Tier: tier, Day: day},
+		ID:          uuid.Must(uuid.NewV7()),
+		ProgrammeID: e.ProgrammeID,
+		AwardedAt:   t0.Add(time.Duration(day) * time.Hour),
+		Evidence:    []byte(`{"days": [1,  2]}`),
+	}
 }
 
 func TestConflictKeepsTransactionUsable(t *testing.T) {

@@ -36,8 +36,8 @@
 //
 // # Reading failures
 //
-// Cases are grouped by noun (Programmes, Enrolments, Completions, Audit),
-// then Tx, Copies, Paging and Concurrency, so a failure reads like
+// Cases are grouped by noun (Programmes, Enrolments, Completions, Audit,
+// Awards), then Tx, Copies, Paging and Concurrency, so a failure reads like
 // "Run/Completions/InsertTwiceConflicts". Every failure message begins with
 // the contract sentence that was broken, such as "inserting a completion
 // whose key exists must return ErrConflict"; the storage package

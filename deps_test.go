@@ -41,13 +41,14 @@ func TestDependencyRules(t *testing.T) {
 		allowed []string // our packages it may depend on ("" is the root)
 	}{
 		{"challenge", nil},
+		{"badge", []string{"challenge"}},
 		{"leaderboard", []string{"challenge"}},
 		{"reflection", []string{"challenge"}},
 		{"storage", []string{"challenge"}},
 		{"storage/memory", []string{"challenge", "storage"}},
 		{"storage/sqlstore", []string{"challenge", "storage"}},
 		{"storage/storagetest", []string{"challenge", "storage"}},
-		{"", []string{"challenge", "storage"}},
+		{"", []string{"challenge", "badge", "storage"}},
 	}
 	for _, r := range rules {
 		full := module

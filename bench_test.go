@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit"
+	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/internal/dbtest"
 	"github.com/habitkit/habitkit/internal/testclock"
@@ -27,7 +28,7 @@ import (
 func benchProgramme() *challenge.Programme {
 	p := &challenge.Programme{
 		ID: "bench", Title: "Bench", Length: benchDays, TimeZone: "Europe/London", DayStartHour: 4, GraceDays: 1,
-		Activities:    []challenge.Activity{{ID: "a", Title: "A", Points: 3}, {ID: "b", Title: "B", Points: 7}},
+		Activities:    []challenge.Activity{{ID: "a", Title: "A", Points: 3, Tags: []string{"x"}}, {ID: "b", Title: "B", Points: 7, Tags: []string{"y"}}},
 		Cohorts:       []challenge.Cohort{{ID: "c", Start: challenge.NewDate(2027, 1, 1)}},
 		RestDays:      challenge.RestDays{Weekdays: []time.Weekday{time.Sunday}},
 		StreakBonuses: []challenge.StreakBonus{{Streak: 7, Points: 10}, {Streak: 30, Points: 50}},
@@ -59,6 +60,11 @@ var (
 // runs while it has b.N fresh keys left (building 1M enrolments takes
 // seconds), and rebuilt on a store from newStore when it has not.
 func world(b *testing.B, name string, n int, newStore func() storage.Store) *benchWorld {
+	return worldWithBadges(b, name, n, newStore, nil)
+}
+
+// worldWithBadges is world with the programme published with badges.
+func worldWithBadges(b *testing.B, name string, n int, newStore func() storage.Store, badges []badge.Definition) *benchWorld {
 	benchMu.Lock()
 	defer benchMu.Unlock()
 	if w, ok := benchWorlds[name]; ok && w.next+int64(b.N) <= int64(n*benchDays) {
@@ -73,7 +79,7 @@ func world(b *testing.B, name string, n int, newStore func() storage.Store) *ben
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := e.Publish(ctx, benchProgramme()); err != nil {
+	if _, err := e.PublishDefinition(ctx, habitkit.Definition{Programme: benchProgramme(), Badges: badges}); err != nil {
 		b.Fatal(err)
 	}
 	w := &benchWorld{engine: e, clock: clock, ids: make([]challenge.Enrolment, n)}
@@ -220,4 +226,69 @@ func bareInserts(b *testing.B, db *sql.DB, dialect sqlstore.Dialect, workers int
 		}
 		return true
 	})
+}
+
+// benchBadges are 20 badges of every data kind for benchProgramme.
+func benchBadges() []badge.Definition {
+	tiers := []badge.Tier{{Name: "bronze", Threshold: 3}, {Name: "silver", Threshold: 7}, {Name: "gold", Threshold: 14}}
+	defs := []badge.Definition{
+		{ID: "first", Name: "First", Criterion: badge.Criterion{Kind: badge.FirstCompletion}},
+		{ID: "daily", Name: "Daily", Repeat: badge.Daily, Criterion: badge.Criterion{Kind: badge.DayCompleted}},
+		{ID: "streak", Name: "Streak", Tiers: tiers, Criterion: badge.Criterion{Kind: badge.Streak}},
+		{ID: "done", Name: "Done", Tiers: tiers, Criterion: badge.Criterion{Kind: badge.Completions}},
+		{ID: "x", Name: "X", Tiers: tiers, Criterion: badge.Criterion{Kind: badge.Completions, Tag: "x"}},
+		{ID: "y", Name: "Y", Criterion: badge.Criterion{Kind: badge.Completions, Count: 5, Tag: "y"}},
+		{ID: "bookends", Name: "Bookends", Hidden: true, Criterion: badge.Criterion{Kind: badge.DaysCompleted, Days: []int{1, 30}}},
+		{ID: "finisher", Name: "Finisher", Criterion: badge.Criterion{Kind: badge.ProgrammeComplete}},
+		{ID: "both", Name: "Both", Criterion: badge.Criterion{Kind: badge.AllOf, All: []badge.Criterion{
+			{Kind: badge.Completions, Count: 2, Tag: "x"}, {Kind: badge.Completions, Count: 2, Tag: "y"}}}},
+		{ID: "either", Name: "Either", Criterion: badge.Criterion{Kind: badge.AnyOf, Any: []badge.Criterion{
+			{Kind: badge.Streak, Count: 10}, {Kind: badge.Completions, Count: 12}}}},
+	}
+	for w := 1; w <= 4; w++ {
+		defs = append(defs, badge.Definition{ID: fmt.Sprintf("week-%d", w), Name: fmt.Sprintf("Week %d", w), Criterion: badge.Criterion{Kind: badge.WeekComplete, Week: w}})
+	}
+	for i, days := range [][]int{{1, 2}, {5, 6, 7}, {10}, {15, 16}, {20, 21, 22}, {25, 26}} {
+		defs = append(defs, badge.Definition{ID: fmt.Sprintf("days-%d", i), Name: fmt.Sprintf("Days %d", i), Criterion: badge.Criterion{Kind: badge.DaysCompleted, Days: days}})
+	}
+	return defs
+}
+
+// BenchmarkCompleteBadges compares Complete with 20 badge definitions to
+// Complete without badges, on memory (one core, 100k enrolments) and
+// SQLite (5,000 enrolments), in the same run.
+func BenchmarkCompleteBadges(b *testing.B) {
+	if n := len(benchBadges()); n != 20 {
+		b.Fatalf("want 20 badge definitions, have %d", n)
+	}
+	stores := []struct {
+		name string
+		n    int
+		open func(b *testing.B) func() storage.Store
+	}{
+		{"memory", 100_000, func(*testing.B) func() storage.Store { return func() storage.Store { return memory.New(nil) } }},
+		{"SQLite", 5_000, func(b *testing.B) func() storage.Store {
+			return func() storage.Store {
+				db, _ := dbtest.SQLite(b)
+				s, err := sqlstore.Open(context.Background(), db, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return s
+			}
+		}},
+	}
+	for _, st := range stores {
+		for _, withBadges := range []bool{false, true} {
+			var defs []badge.Definition
+			label := "badges=0"
+			if withBadges {
+				defs, label = benchBadges(), "badges=20"
+			}
+			b.Run(st.name+"/"+label, func(b *testing.B) {
+				name := fmt.Sprintf("badges-%s-%s", st.name, label)
+				worldWithBadges(b, name, st.n, st.open(b), defs).completeLoop(b, 1)
+			})
+		}
+	}
 }

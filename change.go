@@ -79,10 +79,11 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 		if err != nil {
 			return err
 		}
-		p, _, err := e.programme(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
+		ed, err := e.edition(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
 		if err != nil {
 			return err
 		}
+		p := ed.p
 		if err := change(now, p, &en); err != nil {
 			return err
 		}
@@ -95,6 +96,12 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 		en.Progress = challenge.Recompute(cal, en.Progress.Done, today)
 		if en.Progress.Level > before {
 			events = changeEvents(p, header(&en, now), []challenge.Change{{Kind: challenge.LevelReached, Level: en.Progress.Level, Points: en.Progress.Points}}, events)
+		}
+		// Rest days may have changed for past days: weeks may now be
+		// complete, or no longer. Daily badges are untouched (day 0).
+		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, 0, completionSources, now, true, events)
+		if err != nil {
+			return err
 		}
 		if err := tx.UpdateEnrolment(ctx, en); err != nil {
 			return err

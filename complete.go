@@ -37,6 +37,9 @@ type Outcome struct {
 	// Replayed is true when the completion had already been recorded and
 	// this call changed nothing.
 	Replayed bool
+	// Badges are the badge occurrences this completion earned (none on a
+	// replay).
+	Badges []EarnedBadge
 }
 
 const maxIdempotencyKey = 200
@@ -134,10 +137,11 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	if err != nil {
 		return Outcome{}, events, err
 	}
-	p, _, err := e.programme(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
+	ed, err := e.edition(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
 	if err != nil {
 		return Outcome{}, events, err
 	}
+	p := ed.p
 	today, err := en.DayAt(now, p.DayStartHour, e.locate)
 	if err != nil {
 		return Outcome{}, events, err
@@ -190,15 +194,19 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		}
 		return Outcome{}, events, err
 	}
-	if err := tx.UpdateEnrolment(ctx, en); err != nil {
-		return Outcome{}, events, err
-	}
 	if listen {
 		h := header(&en, now)
 		events = append(events, Completed{EventHeader: h, Day: day, ActivityID: activityID, Points: activity.Points, Late: day < today})
 		events = changeEvents(p, h, changes, events)
 	}
-	return Outcome{Completion: c}, events, nil
+	earned, events, err := e.evaluateBadges(ctx, tx, ed, &en, today, day, completionSources, now, listen, events)
+	if err != nil {
+		return Outcome{}, events, err
+	}
+	if err := tx.UpdateEnrolment(ctx, en); err != nil {
+		return Outcome{}, events, err
+	}
+	return Outcome{Completion: c, Badges: earned}, events, nil
 }
 
 // replayKey returns the outcome of the recorded completion with key

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/habitkit/habitkit"
+	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/internal/testclock"
 	"github.com/habitkit/habitkit/storage"
@@ -53,7 +54,7 @@ func runConcurrentCompletions(t *testing.T, size loadSize, clock *testclock.Cloc
 	ctx := context.Background()
 	clock.Set(loadStart)
 	e0 := engines[0]
-	_, err := e0.Publish(ctx, concurrencyProgramme())
+	_, err := e0.PublishDefinition(ctx, habitkit.Definition{Programme: concurrencyProgramme(), Badges: loadBadges()})
 	require.NoError(t, err)
 
 	keys := size.workers * size.perWorker / 2 // each key is sent by two workers
@@ -140,6 +141,29 @@ func runConcurrentCompletions(t *testing.T, size loadSize, clock *testclock.Cloc
 		page, err := e0.Completions(ctx, en.ID, true, "", storage.MaxLimit)
 		require.NoError(t, err)
 		require.Len(t, page.Items, size.daysEach, "participant %d: stored completions", i)
+
+		// Badges: awarded exactly once per occurrence, none lost.
+		badges, err := e0.Badges(ctx, en.ID)
+		require.NoError(t, err)
+		earned := map[string]int{}
+		total := 0
+		for _, b := range badges {
+			earned[b.ID] = len(b.Earned)
+			total += len(b.Earned)
+		}
+		require.Equal(t, map[string]int{"first": 1, "daily": size.daysEach, "tiers": 3}, earned, "participant %d: badge occurrences", i)
+		require.Len(t, got.Badges, total, "participant %d: the enrolment's held badges match the stored awards", i)
+	}
+}
+
+// loadBadges are a first-completion, a daily and a three-tier badge: with
+// 20 days done each participant holds 1 + 20 + 3 occurrences.
+func loadBadges() []badge.Definition {
+	return []badge.Definition{
+		{ID: "first", Name: "First", Criterion: badge.Criterion{Kind: badge.FirstCompletion}},
+		{ID: "daily", Name: "Daily", Repeat: badge.Daily, Criterion: badge.Criterion{Kind: badge.DayCompleted}},
+		{ID: "tiers", Name: "Tiers", Tiers: []badge.Tier{{Name: "b", Threshold: 5}, {Name: "s", Threshold: 10}, {Name: "g", Threshold: 15}},
+			Criterion: badge.Criterion{Kind: badge.Completions}},
 	}
 }
 

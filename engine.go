@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/storage"
 )
@@ -54,6 +55,13 @@ func New(store storage.Store, opts *Options) (*Engine, error) {
 		o = *opts
 	}
 	o = o.withDefaults()
+	if o.Badges != nil {
+		own := make(map[string][]badge.Definition, len(o.Badges))
+		for id, defs := range o.Badges {
+			own[id] = slices.Clone(defs)
+		}
+		o.Badges = own
+	}
 	if err := o.validate(); err != nil {
 		return nil, fmt.Errorf("habitkit: new: %w", err)
 	}
@@ -166,33 +174,62 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-// programme returns the validated programme version, from the cache when
-// possible. version 0 means the latest (never cached: it can change).
-//
-// The returned programme is shared by every call: it must not be modified.
-func (e *Engine) programme(ctx context.Context, tx storage.ReadTx, id string, version int) (*challenge.Programme, int, error) {
+// edition is one published version of a programme with its badges.
+// Editions are immutable and shared by every call: never modify one.
+type edition struct {
+	p       *challenge.Programme
+	version int
+	badges  []badge.Definition
+}
+
+// storedDefinition is how a published version is stored: the programme and
+// the badges declared with it, as JSON.
+type storedDefinition struct {
+	Programme *challenge.Programme `json:"programme"`
+	Badges    []badge.Definition   `json:"badges,omitempty"`
+}
+
+// edition returns the validated version of programme id, from the cache
+// when possible. version 0 means the latest (never cached: it can change).
+func (e *Engine) edition(ctx context.Context, tx storage.ReadTx, id string, version int) (*edition, error) {
 	if version > 0 {
-		if p, ok := e.programmes.Load(programmeKey{id, version}); ok {
-			return p.(*challenge.Programme), version, nil
+		if ed, ok := e.programmes.Load(programmeKey{id, version}); ok {
+			return ed.(*edition), nil
 		}
 	}
 	rec, err := tx.GetProgramme(ctx, id, version)
 	if err != nil {
-		return nil, 0, fmt.Errorf("programme %s: %w", id, err)
+		return nil, fmt.Errorf("programme %s: %w", id, err)
 	}
 	key := programmeKey{rec.ID, rec.Version}
-	if p, ok := e.programmes.Load(key); ok {
-		return p.(*challenge.Programme), rec.Version, nil
+	if ed, ok := e.programmes.Load(key); ok {
+		return ed.(*edition), nil
 	}
-	p := new(challenge.Programme)
-	if err := json.Unmarshal(rec.Definition, p); err != nil {
-		return nil, 0, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
+	var def storedDefinition
+	if err := json.Unmarshal(rec.Definition, &def); err != nil || def.Programme == nil {
+		return nil, fmt.Errorf("programme %s version %d: stored definition unreadable: %v", id, rec.Version, err)
 	}
-	if err := p.Validate(); err != nil {
-		return nil, 0, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
+	if err := def.Programme.Validate(); err != nil {
+		return nil, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
 	}
-	actual, _ := e.programmes.LoadOrStore(key, p)
-	return actual.(*challenge.Programme), rec.Version, nil
+	ed := &edition{p: def.Programme, version: rec.Version, badges: def.Badges}
+	if extra := e.opts.Badges[id]; len(extra) > 0 {
+		ed.badges = append(slices.Clip(ed.badges), extra...)
+		if err := badge.Validate(ed.badges, ed.p); err != nil {
+			return nil, fmt.Errorf("programme %s version %d: Options.Badges: %w", id, rec.Version, err)
+		}
+	}
+	actual, _ := e.programmes.LoadOrStore(key, ed)
+	return actual.(*edition), nil
+}
+
+// programme returns the programme of edition (id, version); see edition.
+func (e *Engine) programme(ctx context.Context, tx storage.ReadTx, id string, version int) (*challenge.Programme, int, error) {
+	ed, err := e.edition(ctx, tx, id, version)
+	if err != nil {
+		return nil, 0, err
+	}
+	return ed.p, ed.version, nil
 }
 
 // header builds the event header for en at now.

@@ -3,6 +3,8 @@ package habitkit
 import (
 	"io"
 	"log/slog"
+
+	"github.com/habitkit/habitkit/badge"
 )
 
 // Options configures an Engine. The zero value (or a nil *Options) gives the
@@ -18,6 +20,10 @@ type Options struct {
 	// commits, before handlers added with Engine.Subscribe. It runs on the
 	// caller's goroutine, so it must be quick: hand slow work off.
 	OnEvent func(Event)
+	// Badges adds badges built in Go (typically with a Custom criterion,
+	// which a definition file cannot express) to programmes, by programme
+	// ID. Every Engine sharing a database must be given the same ones.
+	Badges map[string][]badge.Definition
 	// MaxConflictRetries is how many times a use case is re-run after a
 	// concurrent writer changed the same records (storage.ErrConflict).
 	// Default: 20. Negative values are invalid.

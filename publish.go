@@ -5,36 +5,110 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"slices"
 
+	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/storage"
 )
 
+// Definition is a programme with the badges declared with it, as a
+// definition file holds them.
+type Definition struct {
+	// Programme is the programme.
+	Programme *challenge.Programme
+	// Badges are the programme's badges (may be empty).
+	Badges []badge.Definition
+}
+
+// ParseDefinition reads a programme definition file (YAML or JSON): the
+// programme and its badges section. It reports every problem of both at
+// once, each naming its field and, where the file tells, its line.
+func ParseDefinition(data []byte) (Definition, error) {
+	p, perr := challenge.ParseDefinition(data)
+	b, berr := badge.ParseDefinitions(data)
+	if perr != nil || berr != nil {
+		return Definition{}, joinProblems(perr, berr)
+	}
+	if err := badge.Validate(b, p); err != nil {
+		return Definition{}, err
+	}
+	return Definition{Programme: p, Badges: b}, nil
+}
+
+// LoadDefinition reads and parses the definition file name in fsys; errors
+// name the file.
+func LoadDefinition(fsys fs.FS, name string) (Definition, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Definition{}, fmt.Errorf("habitkit: load definition: %w", err)
+	}
+	d, err := ParseDefinition(data)
+	if err != nil {
+		return Definition{}, fmt.Errorf("habitkit: %s: %w", name, err)
+	}
+	return d, nil
+}
+
+// joinProblems merges the problems of two parsers into one list sorted by
+// line, so a file's author sees everything at once in file order.
+func joinProblems(errs ...error) error {
+	var all ValidationErrors
+	var other []error
+	for _, err := range errs {
+		var ve ValidationErrors
+		switch {
+		case err == nil:
+		case errors.As(err, &ve):
+			all = append(all, ve...)
+		default:
+			other = append(other, err)
+		}
+	}
+	if len(other) > 0 {
+		return errors.Join(append(other, all.Err())...)
+	}
+	slices.SortStableFunc(all, func(a, b *ValidationError) int { return a.Line - b.Line })
+	return all.Err()
+}
+
 // Publish validates p and stores it as the programme's next version (1 for a
-// new programme), returning that version. p itself is not modified. New
-// enrolments join the latest version; existing ones keep theirs, so a
-// participant's days never change under them.
-//
-// An invalid programme returns ValidationErrors listing every problem, and
-// nothing is stored.
+// new programme), returning that version; it is PublishDefinition without
+// badges.
 func (e *Engine) Publish(ctx context.Context, p *challenge.Programme) (int, error) {
+	return e.PublishDefinition(ctx, Definition{Programme: p})
+}
+
+// PublishDefinition validates d (the programme, and its badges against it)
+// and stores it as the programme's next version (1 for a new programme),
+// returning that version. d is not modified. New enrolments join the latest
+// version; existing ones keep theirs, so a participant's days and badges
+// never change under them.
+//
+// An invalid definition returns ValidationErrors listing every problem,
+// and nothing is stored.
+func (e *Engine) PublishDefinition(ctx context.Context, d Definition) (int, error) {
+	p := d.Programme
 	if p == nil {
 		return 0, fmt.Errorf("habitkit: publish: %w", &ValidationError{Field: "programme", Reason: "must not be nil"})
 	}
 	// Work on a copy, so validation's normalisation (sorting the schedule)
 	// never touches the caller's value.
-	raw, err := json.Marshal(p)
+	cp, err := cloneProgramme(p)
 	if err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
-	cp := new(challenge.Programme)
-	if err := json.Unmarshal(raw, cp); err != nil {
+	if err := badge.Validate(d.Badges, cp); err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
-	if err := cp.Validate(); err != nil {
-		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
+	for _, b := range d.Badges {
+		if b.Criterion.Kind == badge.Custom || hasCustom(b.Criterion) {
+			return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, &ValidationError{Field: "badges." + b.ID,
+				Reason: "a Custom criterion cannot be stored; pass Go-built badges in Options.Badges"})
+		}
 	}
-	def, err := json.Marshal(cp)
+	def, err := json.Marshal(storedDefinition{Programme: cp, Badges: d.Badges})
 	if err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
@@ -55,6 +129,19 @@ func (e *Engine) Publish(ctx context.Context, p *challenge.Programme) (int, erro
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
 	return version, nil
+}
+
+// hasCustom reports whether c or one of its parts is Custom.
+func hasCustom(c badge.Criterion) bool {
+	if c.Kind == badge.Custom {
+		return true
+	}
+	for _, part := range append(slices.Clip(c.All), c.Any...) {
+		if hasCustom(part) {
+			return true
+		}
+	}
+	return false
 }
 
 // Programme returns a copy of the latest version of the programme with id,

@@ -51,10 +51,11 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 		if err != nil {
 			return err
 		}
-		p, _, err := e.programme(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
+		ed, err := e.edition(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
 		if err != nil {
 			return err
 		}
+		p := ed.p
 		activityID := req.ActivityID
 		if activityID == "" {
 			slot, ok := p.SlotOn(req.Day)
@@ -80,6 +81,13 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 			return err
 		}
 		changes := en.Progress.Remove(challenge.NewCalendar(p, &en), req.Day, today, nil)
+		h := header(&en, now)
+		events = append(events, CompletionRevoked{EventHeader: h, Day: req.Day, ActivityID: activityID, Actor: req.Actor, Reason: req.Reason})
+		events = changeEvents(p, h, changes, events)
+		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, req.Day, completionSources, now, true, events)
+		if err != nil {
+			return err
+		}
 		if err := tx.UpdateEnrolment(ctx, en); err != nil {
 			return err
 		}
@@ -95,9 +103,6 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 			return err
 		}
 		snap = en.Progress.Snapshot()
-		h := header(&en, now)
-		events = append(events, CompletionRevoked{EventHeader: h, Day: req.Day, ActivityID: activityID, Actor: req.Actor, Reason: req.Reason})
-		events = changeEvents(p, h, changes, events)
 		return nil
 	})
 	if err != nil {

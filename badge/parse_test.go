@@ -1,6 +1,7 @@
 package badge_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -171,11 +172,16 @@ func TestParseDefinitionsSyntaxError(t *testing.T) {
 	}
 }
 
-// TestExampleBadgesFile appends the example badges to the example
-// programme: the whole file is one a programme's owners could publish.
+// TestExampleBadgesFile appends the example badges (all twelve, including
+// those for reflections and positions) to the example programme in place of
+// its own badges section: the whole file is one a programme's owners could
+// publish.
 func TestExampleBadgesFile(t *testing.T) {
 	prog, err := os.ReadFile(filepath.Join("..", "examples", "thirtyday", "programme.yaml"))
 	require.NoError(t, err)
+	if i := bytes.Index(prog, []byte("\nbadges:")); i >= 0 {
+		prog = prog[:i+1]
+	}
 	badges, err := os.ReadFile(filepath.Join("testdata", "badges.yaml"))
 	require.NoError(t, err)
 	file := append(append(prog, '\n'), badges...)
@@ -252,4 +258,17 @@ func TestValidate(t *testing.T) {
 			assert.Equal(t, tt.fields, fields)
 		})
 	}
+}
+
+// TestExampleProgrammeBadges: the example programme's own badges section
+// parses and validates against the programme.
+func TestExampleProgrammeBadges(t *testing.T) {
+	file, err := os.ReadFile(filepath.Join("..", "examples", "thirtyday", "programme.yaml"))
+	require.NoError(t, err)
+	p, err := challenge.ParseDefinition(file)
+	require.NoError(t, err)
+	defs, err := badge.ParseDefinitions(file)
+	require.NoError(t, err)
+	require.NoError(t, badge.Validate(defs, p))
+	assert.GreaterOrEqual(t, len(defs), 8, "the example declares at least eight badges")
 }

@@ -32,6 +32,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/habitkit/habitkit"
+	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/memory"
@@ -165,10 +166,11 @@ func (p *participant) chance(d int) float64 {
 }
 
 func simulate(ctx context.Context, cfg config, store storage.Store, out io.Writer) error {
-	prog, err := challenge.ParseDefinition(definition)
+	def, err := habitkit.ParseDefinition(definition)
 	if err != nil {
 		return fmt.Errorf("programme.yaml: %w", err)
 	}
+	prog := def.Programme
 	if len(prog.Cohorts) == 0 {
 		return errors.New("programme.yaml: the example needs a cohort")
 	}
@@ -193,9 +195,11 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 			counts["freezes"]++
 		case habitkit.LevelReached:
 			counts["levels"]++
+		case habitkit.BadgeAwarded:
+			counts["badges"]++
 		}
 	})
-	if _, err := engine.Publish(ctx, prog); err != nil {
+	if _, err := engine.PublishDefinition(ctx, def); err != nil {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15))
@@ -355,8 +359,55 @@ func summarise(ctx context.Context, engine *habitkit.Engine, prog *challenge.Pro
 		fmt.Fprintf(out, "  %-18s %4d\n", name, n)
 	}
 	fmt.Fprintf(out, "\nTop scorer: %s (%s, %s) with %d points\n", best.id, best.team, behaviourNames[best.kind], bestPoints)
-	fmt.Fprintf(out, "Streaks broken: %d, freezes used: %d, level-ups: %d, duplicate taps absorbed: %d\n",
-		counts["broken"], counts["freezes"], counts["levels"], replays)
+	if err := printBadges(ctx, engine, prog.ID, best, people, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Streaks broken: %d, freezes used: %d, level-ups: %d, badge awards: %d, duplicate taps absorbed: %d\n",
+		counts["broken"], counts["freezes"], counts["levels"], counts["badges"], replays)
+	return nil
+}
+
+// printBadges prints the badge catalogue (how many hold each badge) and
+// the top scorer's and the officer on sick leave's badge pages.
+func printBadges(ctx context.Context, engine *habitkit.Engine, programmeID string, best *participant, people []*participant, out io.Writer) error {
+	cat, err := engine.BadgeCatalogue(ctx, programmeID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nBadges (participants holding each, of %d)\n", len(people))
+	for _, c := range cat {
+		fmt.Fprintf(out, "  %-26s %4d %s\n", c.Name, c.Holders, strings.Repeat("*", c.Holders*40/len(people)))
+	}
+	for _, p := range []*participant{best, people[0]} {
+		page, err := engine.Badges(ctx, p.en.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "\nBadge page of %s (%s)\n", p.id, behaviourNames[p.kind])
+		for _, b := range page {
+			var got []string
+			for _, e := range b.Earned {
+				switch {
+				case e.TierName != "":
+					got = append(got, fmt.Sprintf("%s on %s", e.TierName, e.AwardedAt.Format("2 Jan")))
+				case e.Day > 0:
+				default:
+					got = append(got, "on "+e.AwardedAt.Format("2 Jan"))
+				}
+			}
+			if b.Repeat == badge.Daily {
+				got = append(got, fmt.Sprintf("%d days", len(b.Earned)))
+			}
+			status := strings.Join(got, ", ")
+			if !b.Complete && b.Repeat != badge.Daily {
+				if status != "" {
+					status += "; "
+				}
+				status += "next: " + b.Progress.String()
+			}
+			fmt.Fprintf(out, "  %-26s %s\n", b.Name, status)
+		}
+	}
 	return nil
 }
 

@@ -30,6 +30,9 @@ func checkOutput(t *testing.T, out string, participants string) {
 	assert.Contains(t, out, "Levels reached")
 	assert.Contains(t, out, "was off sick on days 10-16")
 	assert.Contains(t, out, "Top scorer:")
+	assert.Contains(t, out, "Badges (participants holding each")
+	assert.Contains(t, out, "Badge page of officer-0001 (sick leave)")
+	assert.Regexp(t, `First step\s+\d+`, out)
 	assert.Equal(t, 30, strings.Count(out, "\nday "), "one participation line per day")
 }
 

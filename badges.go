@@ -1,0 +1,283 @@
+package habitkit
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/badge"
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/storage"
+)
+
+// ActionBadgeRevoked is the audit action recorded when a badge occurrence
+// is taken back because its criterion no longer holds.
+const ActionBadgeRevoked = "badge.revoked"
+
+// completionSources are the facts a completion or a revocation changes.
+var completionSources = []badge.Source{badge.SourceCompletions, badge.SourceStreak}
+
+// EarnedBadge is one badge occurrence a call awarded.
+type EarnedBadge struct {
+	// Badge is the badge's ID and Name its name.
+	Badge, Name string
+	// Tier is the 1-based tier (0 untiered) and TierName its name.
+	Tier     int
+	TierName string
+	// Day is the programme day of a daily badge, else 0.
+	Day int
+	// Evidence is what earned it.
+	Evidence badge.Evidence
+}
+
+// BadgeAwarded is delivered when a participant earns a badge occurrence.
+type BadgeAwarded struct {
+	EventHeader
+	EarnedBadge
+}
+
+// BadgeRevoked is delivered when a badge occurrence is taken back because
+// its criterion no longer holds (a completion was revoked).
+type BadgeRevoked struct {
+	EventHeader
+	// Badge is the badge's ID and Name its name.
+	Badge, Name string
+	// Tier and Day identify the occurrence, as in EarnedBadge.
+	Tier, Day int
+}
+
+// heldRefs implements badge.Held over an enrolment's sorted Badges.
+type heldRefs []challenge.BadgeRef
+
+func compareRef(a challenge.BadgeRef, b challenge.BadgeRef) int {
+	return cmp.Or(cmp.Compare(a.Badge, b.Badge), cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Day, b.Day))
+}
+
+// Has reports whether the occurrence is held.
+func (h heldRefs) Has(id string, o badge.Occurrence) bool {
+	_, ok := slices.BinarySearchFunc(h, challenge.BadgeRef{Badge: id, Tier: o.Tier, Day: o.Day}, compareRef)
+	return ok
+}
+
+// badgeFacts gathers what badge evaluation reads, from the enrolment alone.
+func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Facts {
+	return badge.Facts{
+		Calendar: challenge.NewCalendar(ed.p, en),
+		Done:     en.Progress.Done,
+		Longest:  en.Progress.Longest,
+		Today:    today,
+		Day:      day,
+		Over:     today > ed.p.Length,
+	}
+}
+
+// evaluateBadges re-checks the badges that the changed sources can affect
+// and applies the result inside tx: awards are inserted (the storage key
+// makes each occurrence exactly-once), revoked occurrences deleted and
+// audited, and en.Badges kept in step. The caller writes en afterwards.
+func (e *Engine) evaluateBadges(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, today, day int,
+	changed []badge.Source, now time.Time, listen bool, events []Event) ([]EarnedBadge, []Event, error) {
+	if len(ed.badges) == 0 {
+		return nil, events, nil
+	}
+	changes := badge.Evaluate(ed.badges, badgeFacts(ed, en, today, day), changed, heldRefs(en.Badges))
+	var earned []EarnedBadge
+	for _, c := range changes {
+		def := findBadge(ed.badges, c.Badge)
+		ref := challenge.BadgeRef{Badge: c.Badge, Tier: c.Tier, Day: c.Day}
+		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
+		switch c.Kind {
+		case badge.Award:
+			id, err := e.ids.next()
+			if err != nil {
+				return nil, events, err
+			}
+			evidence, err := json.Marshal(c.Measure.Evidence)
+			if err != nil {
+				return nil, events, err
+			}
+			err = tx.InsertAward(ctx, storage.Award{AwardKey: key, ID: id, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
+			if err != nil {
+				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
+			}
+			i, _ := slices.BinarySearchFunc(en.Badges, ref, compareRef)
+			en.Badges = slices.Insert(en.Badges, i, ref)
+			eb := EarnedBadge{Badge: c.Badge, Name: def.Name, Tier: c.Tier, TierName: tierName(def, c.Tier), Day: c.Day, Evidence: c.Measure.Evidence}
+			earned = append(earned, eb)
+			if listen {
+				events = append(events, BadgeAwarded{EventHeader: header(en, now), EarnedBadge: eb})
+			}
+		case badge.Revoke:
+			if err := tx.DeleteAward(ctx, key); err != nil {
+				return nil, events, fmt.Errorf("revoke badge %s: %w", c.Badge, err)
+			}
+			if i, ok := slices.BinarySearchFunc(en.Badges, ref, compareRef); ok {
+				en.Badges = slices.Delete(en.Badges, i, i+1)
+			}
+			auditID, err := e.ids.next()
+			if err != nil {
+				return nil, events, err
+			}
+			err = tx.InsertAudit(ctx, storage.AuditEntry{
+				ID: auditID, ProgrammeID: en.ProgrammeID, EnrolmentID: en.ID, Action: ActionBadgeRevoked, Actor: "habitkit",
+				Reason: "criterion no longer holds: " + c.Measure.String(), Subject: fmt.Sprintf("badge %s tier %d day %d", c.Badge, c.Tier, c.Day), At: now,
+			})
+			if err != nil {
+				return nil, events, err
+			}
+			if listen {
+				events = append(events, BadgeRevoked{EventHeader: header(en, now), Badge: c.Badge, Name: def.Name, Tier: c.Tier, Day: c.Day})
+			}
+		}
+	}
+	return earned, events, nil
+}
+
+func findBadge(defs []badge.Definition, id string) *badge.Definition {
+	for i := range defs {
+		if defs[i].ID == id {
+			return &defs[i]
+		}
+	}
+	return &badge.Definition{ID: id, Name: id}
+}
+
+func tierName(def *badge.Definition, tier int) string {
+	if tier >= 1 && tier <= len(def.Tiers) {
+		return def.Tiers[tier-1].Name
+	}
+	return ""
+}
+
+// BadgeStatus is one badge on a participant's badge page.
+type BadgeStatus struct {
+	// ID, Name, Description and ImageURL describe the badge.
+	ID, Name, Description, ImageURL string
+	// Repeat says whether it is earned once or daily; Tiers names its tiers.
+	Repeat badge.Repeat
+	Tiers  []badge.Tier
+	// Earned are the occurrences held, with when and why.
+	Earned []BadgeAward
+	// Progress is the measure toward the next occurrence ("4 of 7 days").
+	Progress badge.Measure
+	// Complete reports that nothing more can be earned.
+	Complete bool
+}
+
+// BadgeAward is a held badge occurrence with its date and evidence.
+type BadgeAward struct {
+	// Tier (1-based, 0 untiered) and TierName; Day for daily badges.
+	Tier     int
+	TierName string
+	Day      int
+	// AwardedAt is when it was earned.
+	AwardedAt time.Time
+	// Evidence is what earned it.
+	Evidence badge.Evidence
+}
+
+// Badges returns the participant's badge page: every badge of their
+// programme in definition order with what they hold (dates and evidence)
+// and their progress toward the next occurrence. Hidden badges appear only
+// once earned.
+func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStatus, error) {
+	now := e.clock.Now().UTC()
+	var out []BadgeStatus
+	err := e.store.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+		out = nil
+		en, err := tx.GetEnrolment(ctx, enrolmentID)
+		if err != nil {
+			return err
+		}
+		ed, err := e.edition(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
+		if err != nil {
+			return err
+		}
+		today, err := en.DayAt(now, ed.p.DayStartHour, e.locate)
+		if err != nil {
+			return err
+		}
+		en.Progress.Advance(challenge.NewCalendar(ed.p, &en), today, nil)
+		awards := map[storage.AwardKey]storage.Award{}
+		for cursor := storage.Cursor(""); ; {
+			page, err := tx.ListAwards(ctx, en.ID, cursor, storage.MaxLimit)
+			if err != nil {
+				return err
+			}
+			for _, a := range page.Items {
+				awards[a.AwardKey] = a
+			}
+			if cursor = page.Next; cursor == "" {
+				break
+			}
+		}
+		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), heldRefs(en.Badges)) {
+			d := st.Definition
+			bs := BadgeStatus{ID: d.ID, Name: d.Name, Description: d.Description, ImageURL: d.ImageURL, Repeat: d.Repeat,
+				Tiers: slices.Clone(d.Tiers), Progress: st.Measure, Complete: st.Complete}
+			for _, o := range st.Earned {
+				ba := BadgeAward{Tier: o.Tier, TierName: tierName(&d, o.Tier), Day: o.Day}
+				if a, ok := awards[storage.AwardKey{EnrolmentID: en.ID, BadgeID: d.ID, Tier: o.Tier, Day: o.Day}]; ok {
+					ba.AwardedAt = a.AwardedAt
+					if len(a.Evidence) > 0 {
+						if err := json.Unmarshal(a.Evidence, &ba.Evidence); err != nil {
+							return fmt.Errorf("award %s evidence: %w", d.ID, err)
+						}
+					}
+				}
+				bs.Earned = append(bs.Earned, ba)
+			}
+			out = append(out, bs)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("habitkit: badges: enrolment %s: %w", enrolmentID, err)
+	}
+	return out, nil
+}
+
+// CatalogueEntry is one badge of a programme with how many participants
+// hold it.
+type CatalogueEntry struct {
+	// ID, Name, Description and ImageURL describe the badge.
+	ID, Name, Description, ImageURL string
+	// Hidden, Repeat and Tiers are as defined.
+	Hidden bool
+	Repeat badge.Repeat
+	Tiers  []badge.Tier
+	// Holders counts participants holding at least one occurrence.
+	Holders int
+}
+
+// BadgeCatalogue lists the badges of the programme's latest version, in
+// definition order, each with how many participants hold it: the view of
+// the programme's owners.
+func (e *Engine) BadgeCatalogue(ctx context.Context, programmeID string) ([]CatalogueEntry, error) {
+	var out []CatalogueEntry
+	err := e.store.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+		out = nil
+		ed, err := e.edition(ctx, tx, programmeID, 0)
+		if err != nil {
+			return err
+		}
+		holders, err := tx.CountHolders(ctx, programmeID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ed.badges {
+			out = append(out, CatalogueEntry{ID: d.ID, Name: d.Name, Description: d.Description, ImageURL: d.ImageURL,
+				Hidden: d.Hidden, Repeat: d.Repeat, Tiers: slices.Clone(d.Tiers), Holders: holders[d.ID]})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("habitkit: badge catalogue of %s: %w", programmeID, err)
+	}
+	return out, nil
+}

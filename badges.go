@@ -80,12 +80,17 @@ func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Fact
 // and applies the result inside tx: awards are inserted (the storage key
 // makes each occurrence exactly-once), revoked occurrences deleted and
 // audited, and en.Badges kept in step. The caller writes en afterwards.
+//
+// gained says the event only added facts (a completion), which lets the
+// evaluation skip held occurrences that cannot be lost.
 func (e *Engine) evaluateBadges(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, today, day int,
-	changed []badge.Source, now time.Time, listen bool, events []Event) ([]EarnedBadge, []Event, error) {
+	changed []badge.Source, gained bool, now time.Time, listen bool, events []Event) ([]EarnedBadge, []Event, error) {
 	if len(ed.badges) == 0 {
 		return nil, events, nil
 	}
-	changes := badge.Evaluate(ed.badges, badgeFacts(ed, en, today, day), changed, heldRefs(en.Badges))
+	facts := badgeFacts(ed, en, today, day)
+	facts.Gained = gained
+	changes := badge.Evaluate(ed.badges, facts, changed, heldRefs(en.Badges))
 	var earned []EarnedBadge
 	for _, c := range changes {
 		def := findBadge(ed.badges, c.Badge)

@@ -99,7 +99,7 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 		}
 		// Rest days may have changed for past days: weeks may now be
 		// complete, or no longer. Daily badges are untouched (day 0).
-		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, 0, completionSources, now, true, events)
+		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, 0, completionSources, false, now, true, events)
 		if err != nil {
 			return err
 		}

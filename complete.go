@@ -169,6 +169,7 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	activity, _ := p.Activity(activityID)
 	cal := challenge.NewCalendar(p, &en)
 	var buf [8]challenge.Change
+	longestBefore := en.Progress.Longest
 	changes := en.Progress.Record(cal, day, today, buf[:0])
 	id, err := e.ids.next()
 	if err != nil {
@@ -199,7 +200,9 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		events = append(events, Completed{EventHeader: h, Day: day, ActivityID: activityID, Points: activity.Points, Late: day < today})
 		events = changeEvents(p, h, changes, events)
 	}
-	earned, events, err := e.evaluateBadges(ctx, tx, ed, &en, today, day, completionSources, now, listen, events)
+	// Done days only grow here; the longest streak can still fall when a
+	// pending gap settles as missed, and then every badge is re-checked.
+	earned, events, err := e.evaluateBadges(ctx, tx, ed, &en, today, day, completionSources, en.Progress.Longest >= longestBefore, now, listen, events)
 	if err != nil {
 		return Outcome{}, events, err
 	}

@@ -84,7 +84,7 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 		h := header(&en, now)
 		events = append(events, CompletionRevoked{EventHeader: h, Day: req.Day, ActivityID: activityID, Actor: req.Actor, Reason: req.Reason})
 		events = changeEvents(p, h, changes, events)
-		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, req.Day, completionSources, now, true, events)
+		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, req.Day, completionSources, false, now, true, events)
 		if err != nil {
 			return err
 		}

@@ -134,6 +134,9 @@ func Evaluate(defs []Definition, f Facts, changed []Source, held Held) []Change 
 // for an occurrence not held, the one case where it may be needed.
 func decide(out []Change, def *Definition, o Occurrence, f *Facts, target, day int, held Held) []Change {
 	has := held.Has(def.ID, o)
+	if has && f.Gained && def.Criterion.monotone() {
+		return out
+	}
 	m := def.Criterion.measure(f, target, day, !has)
 	switch {
 	case m.Met && !has:
@@ -214,4 +217,25 @@ func Progress(defs []Definition, f Facts, held Held) []Status {
 		out = append(out, st)
 	}
 	return out
+}
+
+// monotone reports whether c, once met, stays met while facts only grow:
+// true for every data kind but FinalPosition (a position can fall) and
+// Custom (unknown).
+func (c *Criterion) monotone() bool {
+	switch c.Kind {
+	case Custom, FinalPosition:
+		return false
+	}
+	for i := range c.All {
+		if !c.All[i].monotone() {
+			return false
+		}
+	}
+	for i := range c.Any {
+		if !c.Any[i].monotone() {
+			return false
+		}
+	}
+	return true
 }

@@ -37,6 +37,11 @@ type Facts struct {
 	// Over reports whether the programme has ended for the participant,
 	// so that Position is final.
 	Over bool
+	// Gained reports that the event only added facts (a new completion):
+	// then a held occurrence whose criterion can only stay met as facts
+	// grow is not re-checked, since it cannot be lost. Custom and
+	// FinalPosition criteria are re-checked all the same.
+	Gained bool
 }
 
 // length is the programme's length, or 0 without a programme.

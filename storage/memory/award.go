@@ -129,7 +129,8 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 	if _, found := findAward(s.awards[a.EnrolmentID], posOf(a.AwardKey)); found {
 		return errAwardExists
 	}
-	if _, ok := s.awardIDs[a.ID]; ok {
+	// Checked last, because inserting is the check; addAward keeps it.
+	if !s.awardIDs.insert(a.ID) {
 		return errAwardIDExists
 	}
 	a = copyAward(a)
@@ -162,7 +163,7 @@ func (s *Store) addAward(a storage.Award) {
 	as := s.awards[a.EnrolmentID]
 	i, _ := findAward(as, posOf(a.AwardKey))
 	s.awards[a.EnrolmentID] = slices.Insert(as, i, a)
-	s.awardIDs[a.ID] = struct{}{}
+	s.awardIDs.insert(a.ID) // a no-op when InsertAward already did
 	hk := heldKey{a.ProgrammeID, a.BadgeID, a.EnrolmentID}
 	s.held[hk]++
 	if s.held[hk] == 1 {
@@ -190,7 +191,7 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 	} else {
 		s.awards[key.EnrolmentID] = as
 	}
-	delete(s.awardIDs, a.ID)
+	s.awardIDs.remove(a.ID)
 	hk := heldKey{a.ProgrammeID, a.BadgeID, a.EnrolmentID}
 	if s.held[hk]--; s.held[hk] == 0 {
 		delete(s.held, hk)

@@ -50,7 +50,7 @@ type Store struct {
 	// awards holds each enrolment's awards sorted by (BadgeID, Tier, Day):
 	// the listing order, and a binary search finds a key.
 	awards   map[uuid.UUID][]storage.Award
-	awardIDs map[uuid.UUID]struct{}
+	awardIDs *index[uuid.UUID]
 	// held counts the occurrences of a badge an enrolment holds in a
 	// programme, and holders the distinct enrolments holding each badge of
 	// a programme, so that CountHolders reads a ready answer.
@@ -132,7 +132,7 @@ func New(opts *Options) *Store {
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
 		awards:        make(map[uuid.UUID][]storage.Award),
-		awardIDs:      make(map[uuid.UUID]struct{}),
+		awardIDs:      newIndex(compareUUID),
 		held:          make(map[heldKey]int),
 		holders:       make(map[string]map[string]int),
 	}

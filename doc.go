@@ -14,9 +14,9 @@
 //
 //	store := memory.New(nil)
 //	engine, err := habitkit.New(store, nil)
-//	prog, err := challenge.LoadDefinition(os.DirFS("."), "programme.yaml")
-//	_, err = engine.Publish(ctx, prog)
-//	en, err := engine.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: prog.ID, ParticipantID: "pc-4127", TeamID: "response-north"})
+//	def, err := habitkit.LoadDefinition(os.DirFS("."), "programme.yaml")
+//	_, err = engine.PublishDefinition(ctx, def)
+//	en, err := engine.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: def.Programme.ID, ParticipantID: "pc-4127", TeamID: "response-north"})
 //	today, err := engine.Today(ctx, en.ID)
 //	out, err := engine.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: en.ID})
 //	progress, err := engine.Progress(ctx, en.ID)
@@ -40,6 +40,16 @@
 // A completion records that the day's activity was done. It is idempotent:
 // recording it again returns the original outcome and changes nothing.
 //
+// # Badges
+//
+// Badges are declared with the programme (see package badge) and
+// evaluated inside the transaction of the completion or revocation that
+// changes them: only badges whose fact sources changed are re-checked,
+// each occurrence is awarded exactly once (a storage key enforces it
+// across engines), awards carry their evidence, and revocations take back
+// what no longer holds. [Engine.Badges] and [Engine.BadgeCatalogue] read
+// them.
+//
 // # Time
 //
 // The engine reads its [Clock] (Options.Clock) once per call. Tests pass a
@@ -57,7 +67,7 @@
 //
 // Calls collect events ([Completed], [StreakExtended], [StreakBroken],
 // [FreezeEarned], [FreezeUsed], [StreakBonusEarned], [LevelReached],
-// [CompletionRevoked]) and deliver them after the transaction commits, in
+// [BadgeAwarded], [BadgeRevoked], [CompletionRevoked]) and deliver them after the transaction commits, in
 // order, to Options.OnEvent and to handlers added with [Engine.Subscribe].
 // A failed call, or a transaction attempt rolled back and retried, delivers
 // nothing. Streak breaks and freeze use are noticed when the engine next

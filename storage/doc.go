@@ -15,8 +15,8 @@
 // A [Store] runs transactions. [Store.Update] runs a function in a read-write
 // transaction ([Tx]) and [Store.View] in a read-only one ([ReadTx]). Every
 // read and write goes through the transaction's methods, one group per noun:
-// [ProgrammeReader], [EnrolmentReader], [CompletionReader], [AuditReader] and
-// their writers.
+// [ProgrammeReader], [EnrolmentReader], [CompletionReader], [AuditReader],
+// [AwardReader] and their writers.
 //
 // Update is atomic: when fn returns nil every write made through the Tx is
 // committed together; when fn returns an error, panics or the context is
@@ -112,6 +112,7 @@
 //   - [EnrolmentReader.ListEnrolments]: by enrolment ID.
 //   - [CompletionReader.ListCompletions]: by (Day, ActivityID).
 //   - [AuditReader.ListAudit]: by entry ID.
+//   - [AwardReader.ListAwards]: by (BadgeID, Tier, Day).
 //
 // Paging is by key (keyset paging), never by offset. The [Cursor] in
 // [Page.Next] encodes the key of the page's last item, and the next page

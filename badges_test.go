@@ -28,9 +28,15 @@ func testBadges() []badge.Definition {
 func newBadgeFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := newFixture(t, memory.New(nil))
+	publishBadges(t, f)
+	return f
+}
+
+// publishBadges publishes testProgramme again, with testBadges.
+func publishBadges(t *testing.T, f *fixture) {
+	t.Helper()
 	_, err := f.engine.PublishDefinition(f.ctx, habitkit.Definition{Programme: testProgramme(), Badges: testBadges()})
 	require.NoError(t, err)
-	return f
 }
 
 func earnedIDs(bs []habitkit.EarnedBadge) []string {

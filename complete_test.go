@@ -165,6 +165,7 @@ func TestIdempotencyKey(t *testing.T) {
 func TestCompleteFailureChangesNothing(t *testing.T) {
 	probe := storefault.New(memory.New(nil))
 	pf := newFixture(t, probe)
+	publishBadges(t, pf)
 	pen := pf.enrol("pc-1")
 	probe.Reset(0, false)
 	pf.complete(pen, 1)
@@ -180,6 +181,7 @@ func TestCompleteFailureChangesNothing(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			store := storefault.New(memory.New(nil))
 			f := newFixture(t, store)
+			publishBadges(t, f)
 			en := f.enrol("pc-1")
 			before, err := f.engine.Enrolment(f.ctx, en.ID)
 			require.NoError(t, err)
@@ -195,11 +197,17 @@ func TestCompleteFailureChangesNothing(t *testing.T) {
 			page, err := f.engine.Completions(f.ctx, en.ID, true, "", 0)
 			require.NoError(t, err)
 			assert.Empty(t, page.Items, "a failed completion must store no completion")
+			cat, err := f.engine.BadgeCatalogue(f.ctx, en.ProgrammeID)
+			require.NoError(t, err)
+			for _, c := range cat {
+				assert.Zero(t, c.Holders, "a failed completion must award no badge (%s)", c.ID)
+			}
 			assert.Empty(t, f.events.take(), "a failed completion must deliver no event")
 
 			out, err := f.engine.Complete(f.ctx, habitkit.CompleteRequest{EnrolmentID: en.ID, IdempotencyKey: "k"})
 			require.NoError(t, err)
 			assert.False(t, out.Replayed, "after a failure the same request records afresh")
+			assert.Equal(t, []string{"first-step", "today"}, earnedIDs(out.Badges), "and earns its badges")
 		})
 	}
 }
@@ -332,4 +340,61 @@ func countOf(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// TestRevokeFailureChangesNothing fails each storage call of a revocation
+// in turn, and the commit: the completion, progress, badges and audit trail
+// stay as they were, and no event is delivered.
+func TestRevokeFailureChangesNothing(t *testing.T) {
+	setup := func(t *testing.T) (*fixture, *storefault.Store, challenge.Enrolment) {
+		store := storefault.New(memory.New(nil))
+		f := newFixture(t, store)
+		publishBadges(t, f)
+		en := f.enrol("pc-1")
+		for d := 1; d <= 3; d++ {
+			f.clock.Set(at(d, 10, 0))
+			f.complete(en, 0)
+		}
+		f.events.take()
+		return f, store, en
+	}
+	revoke := habitkit.RevokeRequest{Day: 2, Actor: "admin", Reason: "mistake"}
+	pf, probe, pen := setup(t)
+	probe.Reset(0, false)
+	revoke.EnrolmentID = pen.ID
+	_, err := pf.engine.Revoke(pf.ctx, revoke)
+	require.NoError(t, err)
+	calls := probe.Calls()
+	t.Logf("a revocation makes %d storage calls: %v", len(calls), calls)
+
+	for i := 0; i <= len(calls); i++ {
+		name := "commit"
+		if i < len(calls) {
+			name = calls[i]
+		}
+		t.Run(name, func(t *testing.T) {
+			f, store, en := setup(t)
+			before, err := f.engine.Enrolment(f.ctx, en.ID)
+			require.NoError(t, err)
+			beforeBadges, err := f.engine.Badges(f.ctx, en.ID)
+			require.NoError(t, err)
+			store.Reset(i+1, i == len(calls))
+			req := revoke
+			req.EnrolmentID = en.ID
+			_, err = f.engine.Revoke(f.ctx, req)
+			require.ErrorIs(t, err, storefault.ErrInjected)
+			store.Reset(0, false)
+
+			after, err := f.engine.Enrolment(f.ctx, en.ID)
+			require.NoError(t, err)
+			assert.Equal(t, before, after, "a failed revocation must leave the enrolment as it was")
+			afterBadges, err := f.engine.Badges(f.ctx, en.ID)
+			require.NoError(t, err)
+			assert.Equal(t, beforeBadges, afterBadges, "a failed revocation must leave the badges as they were")
+			trail, err := f.engine.AuditTrail(f.ctx, storage.AuditFilter{ProgrammeID: en.ProgrammeID}, "", 0)
+			require.NoError(t, err)
+			assert.Empty(t, trail.Items, "a failed revocation must leave no audit entry")
+			assert.Empty(t, f.events.take(), "a failed revocation must deliver no event")
+		})
+	}
 }

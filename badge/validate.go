@@ -64,7 +64,7 @@ func check(defs []Definition, p *challenge.Programme) []challenge.ValidationErro
 		switch {
 		case strings.TrimSpace(d.ID) == "":
 			c.add(at+".id", "give the badge an id")
-		case !validID(d.ID):
+		case !challenge.ValidID(d.ID):
 			c.add(at+".id", "an id may hold only letters, digits, '-', '_' and '.', not %q", d.ID)
 		default:
 			if j, dup := ids[d.ID]; dup {
@@ -223,17 +223,4 @@ func (c *checker) criterion(at string, cr *Criterion, tiered bool, depth int) {
 			}
 		}
 	}
-}
-
-// validID reports whether s is made only of ASCII letters, digits, '-', '_'
-// and '.': badge ids travel in URLs and storage keys.
-func validID(s string) bool {
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-		default:
-			return false
-		}
-	}
-	return s != ""
 }

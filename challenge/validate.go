@@ -65,7 +65,7 @@ func (p *Programme) check() []problem {
 	switch {
 	case blank(p.ID):
 		c.add("id", "a programme id is required")
-	case !validID(p.ID):
+	case !ValidID(p.ID):
 		c.add("id", "%q may contain only letters, digits, '-', '_' and '.'", p.ID)
 	}
 	if blank(p.Title) {
@@ -245,9 +245,10 @@ func checkDate(c *checker, field string, d Date) {
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
-// validID reports whether s is made only of ASCII letters, digits, '-', '_'
-// and '.': programme ids travel in URLs, file names and storage keys.
-func validID(s string) bool {
+// ValidID reports whether s is a valid identifier for a programme, an
+// activity, a badge and the like: made only of ASCII letters, digits, '-',
+// '_' and '.', since ids travel in URLs, file names and storage keys.
+func ValidID(s string) bool {
 	for _, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':

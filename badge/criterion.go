@@ -332,7 +332,7 @@ func countDays(f *Facts, tag string, target int, ev bool) Measure {
 // bodies escape, and this runs on every completion.)
 func daysDone(f *Facts, list []int, from, to int, scheduledOnly, ev bool) Measure {
 	m := Measure{Unit: UnitDays}
-	required := func(d int) bool { return !scheduledOnly || !f.Calendar.IsRest(d) }
+	required := func(d int) bool { return !scheduledOnly || !f.isRest(d) }
 	if list == nil {
 		for d := from; d <= to; d++ {
 			if required(d) {

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/habitkit/habitkit/badge"
+	"github.com/habitkit/habitkit/challenge"
 )
 
 func TestCriterionKinds(t *testing.T) {
@@ -171,4 +172,25 @@ func TestEnumStrings(t *testing.T) {
 	assert.Equal(t, "revoke", badge.Revoke.String())
 	assert.True(t, badge.Streak.Tiered())
 	assert.False(t, badge.WeekComplete.Tiered())
+}
+
+// TestWeekPastTheEnd: a last week that runs past the programme's end
+// requires only the days inside it (days after the end are no days).
+func TestWeekPastTheEnd(t *testing.T) {
+	p := &challenge.Programme{ID: "p", Title: "P", Length: 9, TimeZone: "UTC",
+		Activities: []challenge.Activity{{ID: "a", Title: "A"}}}
+	for d := 1; d <= 9; d++ {
+		p.Schedule = append(p.Schedule, challenge.Slot{Day: d, ActivityID: "a"})
+	}
+	require.NoError(t, p.Validate())
+	en := &challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4), FirstDay: 1}
+	var done challenge.Days
+	for d := 8; d <= 9; d++ {
+		done.Add(d)
+	}
+	defs := []badge.Definition{{ID: "w2", Name: "Week 2", Criterion: badge.Criterion{Kind: badge.WeekComplete, Week: 2}}}
+	changes := badge.Evaluate(defs, badge.Facts{Calendar: challenge.NewCalendar(p, en), Done: done, Today: 9, Day: 9},
+		[]badge.Source{badge.SourceCompletions}, nil)
+	require.Len(t, changes, 1, "days 8 and 9 complete week 2 of a 9-day programme")
+	assert.Equal(t, badge.Award, changes[0].Kind)
 }

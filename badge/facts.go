@@ -42,6 +42,34 @@ type Facts struct {
 	// grow is not re-checked, since it cannot be lost. Custom and
 	// FinalPosition criteria are re-checked all the same.
 	Gained bool
+
+	// rest caches the calendar's rest days 1..255 for one evaluation:
+	// weeks and the whole programme ask about the same days for every
+	// badge and tier.
+	rest restCache
+}
+
+// restCache is a bitset of rest days, filled on first use.
+type restCache struct {
+	built bool
+	bits  [4]uint64
+}
+
+// isRest reports whether day is a rest day of the enrolment's calendar.
+func (f *Facts) isRest(day int) bool {
+	if day < 1 || day >= 256 || day > f.length() {
+		return f.Calendar.IsRest(day)
+	}
+	if !f.rest.built {
+		f.rest.built = true
+		f.rest.bits = [4]uint64{}
+		for d := 1; d <= min(f.length(), 255); d++ {
+			if f.Calendar.IsRest(d) {
+				f.rest.bits[d/64] |= 1 << uint(d%64)
+			}
+		}
+	}
+	return f.rest.bits[day/64]&(1<<uint(day%64)) != 0
 }
 
 // length is the programme's length, or 0 without a programme.

@@ -125,7 +125,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	slot := w.save(stored)
 	w.log(undoRec{op: undoUpdateEnrolment, id: e.ID, slot: slot})
 	s.reindexEnrolment(stored, e.TeamID, e.CohortID)
-	zones, absences, done := stored.Zones, stored.Absences, stored.Progress.Done
+	zones, absences, done, badges := stored.Zones, stored.Absences, stored.Progress.Done, stored.Badges
 	programme, participant := stored.ProgrammeID, stored.ParticipantID
 	*stored = e
 	// ProgrammeID and ParticipantID never change; keeping the stored ones
@@ -134,11 +134,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	stored.Zones = copyInto(zones, e.Zones)
 	stored.Absences = copyInto(absences, e.Absences)
 	stored.Progress.Done = copyInto(done, e.Progress.Done)
-	// Badges are replaced, never changed in place, so the undo log's
-	// saved copy may keep the old slice.
-	if e.Badges != nil {
-		stored.Badges = append([]challenge.BadgeRef(nil), e.Badges...)
-	}
+	stored.Badges = copyInto(badges, e.Badges)
 	stored.Version = e.Version + 1
 	utcEnrolment(stored)
 	return nil
@@ -148,11 +144,12 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 func (s *Store) restoreEnrolment(id uuid.UUID, sv *savedEnrolment) {
 	stored := &s.enrolments[id].e
 	s.reindexEnrolment(stored, sv.e.TeamID, sv.e.CohortID)
-	zones, absences, done := stored.Zones, stored.Absences, stored.Progress.Done
+	zones, absences, done, badges := stored.Zones, stored.Absences, stored.Progress.Done, stored.Badges
 	*stored = sv.e
 	stored.Zones = restoreSlice(zones, sv.zones, sv.hadZones)
 	stored.Absences = restoreSlice(absences, sv.absences, sv.hadAbs)
 	stored.Progress.Done = restoreSlice(done, sv.done, sv.hadDone)
+	stored.Badges = restoreSlice(badges, sv.badges, sv.hadBadges)
 }
 
 // restoreSlice copies saved into buf's memory; nil when the saved slice was.

@@ -282,8 +282,10 @@ type savedEnrolment struct {
 	zones            []challenge.ZoneChange
 	absences         []challenge.Absence
 	done             challenge.Days
+	badges           []challenge.BadgeRef
 	hadZones, hadAbs bool
 	hadDone          bool
+	hadBadges        bool
 }
 
 // maxRetainedUndo bounds the undo log memory kept between transactions; a
@@ -298,13 +300,15 @@ func (w *writer) save(e *challenge.Enrolment) int {
 		w.saved = append(w.saved, savedEnrolment{})
 	}
 	sv := &w.saved[w.nsave]
-	zones, absences, done := sv.zones, sv.absences, sv.done
+	zones, absences, done, badges := sv.zones, sv.absences, sv.done, sv.badges
 	sv.e = *e
 	sv.zones = append(zones[:0], e.Zones...)
 	sv.absences = append(absences[:0], e.Absences...)
 	sv.done = append(done[:0], e.Progress.Done...)
+	sv.badges = append(badges[:0], e.Badges...)
 	sv.hadZones, sv.hadAbs, sv.hadDone = e.Zones != nil, e.Absences != nil, e.Progress.Done != nil
-	sv.e.Zones, sv.e.Absences, sv.e.Progress.Done = nil, nil, nil
+	sv.hadBadges = e.Badges != nil
+	sv.e.Zones, sv.e.Absences, sv.e.Progress.Done, sv.e.Badges = nil, nil, nil, nil
 	w.nsave++
 	return w.nsave - 1
 }

@@ -201,6 +201,7 @@ func (sc *scope) enrolment() challenge.Enrolment {
 			Points:      130,
 			Level:       2,
 		},
+		Badges: []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Day: 3}},
 	}
 }
 
@@ -214,6 +215,7 @@ func (sc *scope) minimalEnrolment() challenge.Enrolment {
 	e.Rota = challenge.Rota{}
 	e.Absences = nil
 	e.Progress = challenge.Progress{}
+	e.Badges = nil
 	return e
 }
 

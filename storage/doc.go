@@ -159,7 +159,8 @@
 //  3. Enforce every uniqueness rule with the database: programme (ID,
 //     Version); enrolment ID and (ProgrammeID, ParticipantID); completion
 //     ID, key and non-empty idempotency key (the empty key is "none" and
-//     never conflicts); audit entry ID.
+//     never conflicts); audit entry ID; award ID and key (enrolment,
+//     badge, tier, day).
 //  4. Implement UpdateEnrolment as a compare-and-swap on Version.
 //  5. Map duplicate-key and version failures to [ErrConflict] and missing
 //     records to [ErrNotFound], wrapping the driver error.

@@ -54,8 +54,21 @@ type BadgeRevoked struct {
 // heldRefs implements badge.Held over an enrolment's sorted Badges.
 type heldRefs []challenge.BadgeRef
 
+// compareRef orders held badge references by (Badge, Tier, Day). It
+// compares the IDs once and stops there when they differ (cmp.Or would
+// evaluate every comparison first): it runs for each badge and tier on
+// every completion.
 func compareRef(a challenge.BadgeRef, b challenge.BadgeRef) int {
-	return cmp.Or(cmp.Compare(a.Badge, b.Badge), cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Day, b.Day))
+	if a.Badge != b.Badge {
+		if a.Badge < b.Badge {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.Tier, b.Tier); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Day, b.Day)
 }
 
 // Has reports whether the occurrence is held.

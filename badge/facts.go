@@ -47,6 +47,37 @@ type Facts struct {
 	// weeks and the whole programme ask about the same days for every
 	// badge and tier.
 	rest restCache
+	// counts caches the completed-day counts by tag for one evaluation:
+	// tiers and composites count the same days again.
+	counts countCache
+}
+
+// countCache remembers a few (tag, count) pairs; "" is every done day.
+type countCache struct {
+	n    int
+	tags [4]string
+	vals [4]int
+}
+
+// countDone counts the completed days whose activity has tag (every
+// completed day when tag is ""), remembering the answer.
+func (f *Facts) countDone(tag string) int {
+	for i := 0; i < f.counts.n; i++ {
+		if f.counts.tags[i] == tag {
+			return f.counts.vals[i]
+		}
+	}
+	n := 0
+	for d := range f.doneDays() {
+		if tag == "" || f.hasTag(d, tag) {
+			n++
+		}
+	}
+	if f.counts.n < len(f.counts.tags) {
+		f.counts.tags[f.counts.n], f.counts.vals[f.counts.n] = tag, n
+		f.counts.n++
+	}
+	return n
 }
 
 // restCache is a bitset of rest days, filled on first use.

@@ -43,10 +43,8 @@ func compareAward(a *storage.Award, p awardPos) int {
 
 // findAward returns the position of p in as, sorted by (BadgeID, Tier,
 // Day), or where it would go.
-func findAward(as []storage.Award, p awardPos) (int, bool) {
-	return slices.BinarySearchFunc(as, p, func(a storage.Award, p awardPos) int {
-		return compareAward(&a, p)
-	})
+func findAward(as []*storage.Award, p awardPos) (int, bool) {
+	return slices.BinarySearchFunc(as, p, compareAward)
 }
 
 func posOf(k storage.AwardKey) awardPos { return awardPos{k.BadgeID, k.Tier, k.Day} }
@@ -75,7 +73,7 @@ func (r *reader) GetAward(ctx context.Context, key storage.AwardKey) (storage.Aw
 	if !ok {
 		return storage.Award{}, errAwardNotFound
 	}
-	return copyAward(as[i]), nil
+	return copyAward(*as[i]), nil
 }
 
 // ListAwards implements [storage.AwardReader.ListAwards].
@@ -104,7 +102,7 @@ func (r *reader) ListAwards(ctx context.Context, enrolmentID uuid.UUID, cursor s
 			page.Next = storage.EncodeCursor(posOf(page.Items[limit-1].AwardKey))
 			break
 		}
-		page.Items = append(page.Items, copyAward(as[i]))
+		page.Items = append(page.Items, copyAward(*as[i]))
 	}
 	return page, nil
 }
@@ -162,7 +160,7 @@ func (w *writer) DeleteAward(ctx context.Context, key storage.AwardKey) error {
 func (s *Store) addAward(a storage.Award) {
 	as := s.awards[a.EnrolmentID]
 	i, _ := findAward(as, posOf(a.AwardKey))
-	s.awards[a.EnrolmentID] = slices.Insert(as, i, a)
+	s.awards[a.EnrolmentID] = slices.Insert(as, i, &a)
 	s.awardIDs.insert(a.ID) // a no-op when InsertAward already did
 	hk := heldKey{a.ProgrammeID, a.BadgeID, a.EnrolmentID}
 	s.held[hk]++
@@ -184,7 +182,7 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 	if !found {
 		return storage.Award{}, false
 	}
-	a := as[i]
+	a := *as[i]
 	as = slices.Delete(as, i, i+1)
 	if len(as) == 0 {
 		delete(s.awards, key.EnrolmentID)

@@ -48,8 +48,9 @@ type Store struct {
 	auditBy map[auditGroup]*index[uuid.UUID]
 
 	// awards holds each enrolment's awards sorted by (BadgeID, Tier, Day):
-	// the listing order, and a binary search finds a key.
-	awards   map[uuid.UUID][]storage.Award
+	// the listing order, and a binary search finds a key. Pointers, so that
+	// a daily badge inserted mid-list moves 8 bytes per award, not 128.
+	awards   map[uuid.UUID][]*storage.Award
 	awardIDs *index[uuid.UUID]
 	// held counts the occurrences of a badge an enrolment holds in a
 	// programme, and holders the distinct enrolments holding each badge of
@@ -131,7 +132,7 @@ func New(opts *Options) *Store {
 		idempotency:   make(map[string]challenge.CompletionKey),
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
-		awards:        make(map[uuid.UUID][]storage.Award),
+		awards:        make(map[uuid.UUID][]*storage.Award),
 		awardIDs:      newIndex(compareUUID),
 		held:          make(map[heldKey]int),
 		holders:       make(map[string]map[string]int),

@@ -19,10 +19,12 @@ func CheckInvariants(ix *Index) error {
 		for i := range n.n {
 			clo, chi := lo, hi
 			if i > 0 {
-				clo = &n.keys[i]
+				k := n.key(i)
+				clo = &k
 			}
 			if i+1 < n.n {
-				chi = &n.keys[i+1]
+				k := n.key(i + 1)
+				chi = &k
 			}
 			var c int
 			if h == 1 {
@@ -34,8 +36,12 @@ func CheckInvariants(ix *Index) error {
 					return 0, fmt.Errorf("leaf has %d entries", l.n)
 				}
 				for j := range l.n {
-					e := &l.items[j]
-					if j > 0 && !less(&l.items[j-1], e) {
+					ej, ep := l.entry(j), Entry{}
+					e := &ej
+					if j > 0 {
+						ep = l.entry(j - 1)
+					}
+					if j > 0 && !less(&ep, e) {
 						return 0, fmt.Errorf("leaf out of order at %d", j)
 					}
 					if clo != nil && less(e, clo) || chi != nil && !less(e, chi) {
@@ -47,7 +53,7 @@ func CheckInvariants(ix *Index) error {
 					}
 				}
 				for j := l.n; j < leafCap; j++ {
-					if l.items[j] != (Entry{}) {
+					if l.entry(j) != (Entry{}) {
 						return 0, fmt.Errorf("unused leaf slot %d not cleared", j)
 					}
 				}
@@ -69,7 +75,7 @@ func CheckInvariants(ix *Index) error {
 			total += c
 		}
 		for i := n.n; i < innerCap; i++ {
-			if n.inners[i] != nil || n.leaves[i] != nil || n.counts[i] != 0 {
+			if n.inners[i] != nil || n.leaves[i] != nil || n.counts[i] != 0 || n.key(i) != (Entry{}) {
 				return 0, fmt.Errorf("unused inner slot %d not cleared", i)
 			}
 		}

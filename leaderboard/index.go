@@ -27,39 +27,63 @@ func less(a, b *Entry) bool {
 	return a.Member < b.Member
 }
 
-// Node sizes. 64 entries of 32 bytes make a 2 KiB leaf: wide enough that a
-// million members need a tree only three or four levels deep (few cache
-// misses per query), small enough that shifting within a leaf on update
-// stays cheap. Nodes merge or rebalance below a quarter full, while a split
-// leaves both halves half full, so a member moving back and forth across a
-// node boundary cannot make the tree split and merge on every call.
+// keyLess reports whether the key (as, aa, am) comes before (bs, ba, bm)
+// in the listing order: less on keys held as separate fields, which is how
+// the nodes store them.
+func keyLess(as, aa int64, am string, bs, ba int64, bm string) bool {
+	if as != bs {
+		return as > bs
+	}
+	if aa != ba {
+		return aa < ba
+	}
+	return am < bm
+}
+
+// Node sizes. 63 entries of 32 bytes plus a 16-byte header make a leaf of
+// exactly 2 KiB, a size class of the allocator (64 entries would spill into
+// the 2304-byte class and waste 11% of every leaf): wide enough that a
+// million members need a tree only three levels deep (few cache misses per
+// query), small enough that shifting within a leaf on update stays cheap.
+// Nodes merge or rebalance below a quarter full, while a split leaves both
+// halves half full, so a member moving back and forth across a node
+// boundary cannot make the tree split and merge on every call.
 const (
-	leafCap  = 64
+	leafCap  = 63
 	leafMin  = leafCap / 4
 	innerCap = 64
 	innerMin = innerCap / 4
 )
 
 // leaf holds entries in listing order, inline, so a leaf is one allocation
-// and a range scan reads contiguous memory.
+// and a range scan reads contiguous memory. The fields of the entries are
+// kept in separate arrays (structure of arrays) so that a search by score
+// reads 8 cache lines of scores, not 32 lines of whole entries, and a
+// competition rank never touches the At or Member arrays.
 type leaf struct {
-	n     int
-	next  *leaf // the next leaf in listing order, for Range
-	items [leafCap]Entry
+	n       int
+	next    *leaf // the next leaf in listing order, for Range
+	scores  [leafCap]int64
+	ats     [leafCap]int64
+	members [leafCap]string
 }
 
-// inner is an interior node. keys[i] (i >= 1) is a lower bound of child i's
-// entries and, strictly, an upper bound of child i-1's: every entry in
-// child i is >= keys[i] and < keys[i+1]. keys[0] is ignored when searching;
-// it only carries the node's own lower bound while children move between
-// siblings. counts[i] is the number of entries under child i: the "order
-// statistic" part that turns a descent into a position.
+// inner is an interior node. Key i (i >= 1), held in scores[i], ats[i] and
+// members[i], is a lower bound of child i's entries and, strictly, an upper
+// bound of child i-1's: every entry in child i is >= key i and < key i+1.
+// Key 0 is ignored when searching; it only carries the node's own lower
+// bound while children move between siblings. counts[i] is the number of
+// entries under child i: the "order statistic" part that turns a descent
+// into a position. Keys are split into arrays, as in leaf, so that the
+// descent for a competition rank reads only the scores and the counts.
 type inner struct {
-	n      int
-	keys   [innerCap]Entry
-	counts [innerCap]int
-	inners [innerCap]*inner // children, when the node is above height 1
-	leaves [innerCap]*leaf  // children, when the node is at height 1
+	n       int
+	scores  [innerCap]int64
+	counts  [innerCap]int
+	ats     [innerCap]int64
+	members [innerCap]string
+	inners  [innerCap]*inner // children, when the node is above height 1
+	leaves  [innerCap]*leaf  // children, when the node is at height 1
 }
 
 // Index is an order-statistic index of a board's entries: a B+ tree with
@@ -146,7 +170,8 @@ func (ix *Index) Rank(member string) (int, bool) {
 		return 0, false
 	}
 	if ix.ranking == FirstReached {
-		return ix.countLess(&Entry{Member: member, Score: s.score, At: s.at}) + 1, true
+		p, _, _ := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
+		return p + 1, true
 	}
 	return ix.CountAbove(s.score) + 1, true
 }
@@ -167,11 +192,43 @@ func (ix *Index) Tied(member string) int {
 
 // CountAbove returns the number of members with a score strictly higher
 // than score.
+//
+// It descends by score alone: entries with a higher score all sort before
+// those with score or lower, so in each node the boundary lies in the last
+// child whose lower bound has a higher score (or child 0), whatever the
+// At and Member fields say. That skips the tie-break comparisons and never
+// reads the At or Member arrays.
 func (ix *Index) CountAbove(score int64) int {
-	// Every entry with this score sorts at or after the probe (smallest At,
-	// smallest Member), so the entries before it are exactly the higher
-	// scores.
-	return ix.countLess(&Entry{Score: score, At: math.MinInt64})
+	pos := 0
+	n := ix.root
+	for h := ix.height; ; h-- {
+		i := 0
+		for j := 1; j < n.n; j++ {
+			if n.scores[j] <= score {
+				break
+			}
+			pos += n.counts[i]
+			i = j
+		}
+		if h == 1 {
+			return pos + n.leaves[i].countAbove(score)
+		}
+		n = n.inners[i]
+	}
+}
+
+// countAbove returns the number of entries in l with a score higher than
+// score. It scans rather than bisects: the scores are 8 cache lines that
+// the processor fetches in parallel when read in order, where a binary
+// search would wait on each line in turn, and the leaf is usually cold.
+func (l *leaf) countAbove(score int64) int {
+	c := 0
+	for _, s := range l.scores[:l.n] {
+		if s > score {
+			c++
+		}
+	}
+	return c
 }
 
 // Position returns member's 0-based position in the listing order (score
@@ -182,7 +239,8 @@ func (ix *Index) Position(member string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	return ix.countLess(&Entry{Member: member, Score: s.score, At: s.at}), true
+	p, _, _ := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
+	return p, true
 }
 
 // At returns the entry at the 0-based position in the listing order, or
@@ -192,7 +250,7 @@ func (ix *Index) At(position int) (Entry, bool) {
 		return Entry{}, false
 	}
 	l, i := ix.seek(position)
-	return l.items[i], true
+	return l.entry(i), true
 }
 
 // Range returns up to n entries in listing order starting at position from:
@@ -203,12 +261,20 @@ func (ix *Index) Range(from, n int) []Entry {
 		return nil
 	}
 	n = min(n, ix.Len()-from)
-	out := make([]Entry, 0, n)
 	l, i := ix.seek(from)
-	for len(out) < n {
-		take := min(n-len(out), l.n-i)
-		out = append(out, l.items[i:i+take]...)
-		l, i = l.next, 0
+	return collect(l, i, n)
+}
+
+// collect returns the n entries from slot i of l on, following the leaf
+// chain; there must be that many.
+func collect(l *leaf, i, n int) []Entry {
+	out := make([]Entry, n)
+	for k := range out {
+		for i == l.n {
+			l, i = l.next, 0
+		}
+		out[k] = l.entry(i)
+		i++
 	}
 	return out
 }
@@ -218,27 +284,38 @@ func (ix *Index) Range(from, n int) []Entry {
 // 2k+1 entries, member included). It returns nil if member is absent; a
 // negative k counts as 0.
 func (ix *Index) Neighbourhood(member string, k int) []Entry {
-	p, ok := ix.Position(member)
+	s, ok := ix.members[member]
 	if !ok {
 		return nil
 	}
 	k = max(k, 0)
+	p, l, i := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
 	from := max(p-k, 0)
-	return ix.Range(from, p+k+1-from)
+	n := min(p+k+1, ix.Len()) - from
+	// The descent that found the position also found the member's leaf;
+	// when the page starts in that leaf there is no need to seek again
+	// (leaves link forwards only).
+	if i >= p-from {
+		return collect(l, i-(p-from), n)
+	}
+	l, i = ix.seek(from)
+	return collect(l, i, n)
 }
 
-// countLess returns the number of entries that sort strictly before e
-// (which need not be in the index).
-func (ix *Index) countLess(e *Entry) int {
+// locate returns the number of entries that sort strictly before e (which
+// need not be in the index), with the leaf and slot where e is or would be.
+func (ix *Index) locate(e *Entry) (int, *leaf, int) {
 	pos := 0
 	n := ix.root
 	for h := ix.height; ; h-- {
 		i := n.child(e)
-		for j := range i {
-			pos += n.counts[j]
+		for _, c := range n.counts[:i] {
+			pos += c
 		}
 		if h == 1 {
-			return pos + n.leaves[i].search(e)
+			l := n.leaves[i]
+			j := l.search(e)
+			return pos + j, l, j
 		}
 		n = n.inners[i]
 	}
@@ -260,33 +337,75 @@ func (ix *Index) seek(p int) (*leaf, int) {
 	}
 }
 
+// key returns key i of n as an entry.
+func (n *inner) key(i int) Entry {
+	return Entry{Member: n.members[i], Score: n.scores[i], At: n.ats[i]}
+}
+
+// setKey sets key i of n.
+func (n *inner) setKey(i int, e Entry) {
+	n.scores[i], n.ats[i], n.members[i] = e.Score, e.At, e.Member
+}
+
 // child returns the index of the child whose key range holds e: the last i
-// with keys[i] <= e, or 0.
+// with key i <= e, or 0.
+//
+// It scans rather than bisects, as leaf.search does and for the same
+// reasons.
 func (n *inner) child(e *Entry) int {
-	lo, hi := 1, n.n // find the first i in [1, n) with e < keys[i]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if less(e, &n.keys[m]) {
-			hi = m
-		} else {
-			lo = m + 1
+	i := 1
+	for ; i < n.n; i++ {
+		if s := n.scores[i]; s != e.Score {
+			if s < e.Score {
+				break
+			}
+			continue
+		}
+		if a := n.ats[i]; a != e.At {
+			if a > e.At {
+				break
+			}
+			continue
+		}
+		if e.Member < n.members[i] {
+			break
 		}
 	}
-	return lo - 1
+	return i - 1
+}
+
+// entry returns slot i of l as an entry.
+func (l *leaf) entry(i int) Entry {
+	return Entry{Member: l.members[i], Score: l.scores[i], At: l.ats[i]}
 }
 
 // search returns the number of entries in l that sort before e.
+//
+// It scans in order rather than bisects: a leaf is usually cold, and the
+// processor fetches the cache lines of a forward scan in parallel, where a
+// binary search waits on one miss after another and mispredicts about
+// every other branch. The score array decides most steps; the At and
+// Member arrays are read only across a run of equal scores.
 func (l *leaf) search(e *Entry) int {
-	lo, hi := 0, l.n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if less(&l.items[m], e) {
-			lo = m + 1
-		} else {
-			hi = m
+	j := 0
+	for ; j < l.n; j++ {
+		if s := l.scores[j]; s != e.Score {
+			if s < e.Score {
+				break
+			}
+			continue
+		}
+		if a := l.ats[j]; a != e.At {
+			if a > e.At {
+				break
+			}
+			continue
+		}
+		if l.members[j] >= e.Member {
+			break
 		}
 	}
-	return lo
+	return j
 }
 
 // total returns the number of entries under n.
@@ -307,7 +426,7 @@ func (ix *Index) insert(e Entry) {
 	}
 	old := ix.root
 	root := &inner{n: 2}
-	root.keys[1] = r.keys[0]
+	root.setKey(1, r.key(0))
 	root.counts[0], root.counts[1] = old.total(), r.total()
 	root.inners[0], root.inners[1] = old, r
 	ix.root = root
@@ -315,7 +434,7 @@ func (ix *Index) insert(e Entry) {
 }
 
 // insertInto adds e under n, a node at height h, and returns n's new right
-// sibling if n split (its keys[0] is its lower bound).
+// sibling if n split (its key 0 is its lower bound).
 func (ix *Index) insertInto(n *inner, h int, e *Entry) *inner {
 	i := n.child(e)
 	if h == 1 {
@@ -326,7 +445,7 @@ func (ix *Index) insertInto(n *inner, h int, e *Entry) *inner {
 			return nil
 		}
 		n.counts[i] = l.n
-		return n.addChild(i+1, r.items[0], r.n, nil, r)
+		return n.addChild(i+1, r.entry(0), r.n, nil, r)
 	}
 	c := n.inners[i]
 	r := ix.insertInto(c, h-1, e)
@@ -336,7 +455,7 @@ func (ix *Index) insertInto(n *inner, h int, e *Entry) *inner {
 	}
 	rc := r.total()
 	n.counts[i] = n.counts[i] + 1 - rc
-	return n.addChild(i+1, r.keys[0], rc, r, nil)
+	return n.addChild(i+1, r.key(0), rc, r, nil)
 }
 
 // insert adds e to l in order. If l is full it first splits, and returns
@@ -347,10 +466,12 @@ func (l *leaf) insert(e *Entry) *leaf {
 		l.insertAt(i, e)
 		return nil
 	}
-	const half = leafCap / 2
+	const half = (leafCap + 1) / 2
 	r := &leaf{n: leafCap - half, next: l.next}
-	copy(r.items[:], l.items[half:])
-	clear(l.items[half:]) // drop the moved strings for the collector
+	copy(r.scores[:], l.scores[half:])
+	copy(r.ats[:], l.ats[half:])
+	copy(r.members[:], l.members[half:])
+	l.clearFrom(half)
 	l.n, l.next = half, r
 	if i <= half {
 		l.insertAt(i, e)
@@ -361,9 +482,34 @@ func (l *leaf) insert(e *Entry) *leaf {
 }
 
 func (l *leaf) insertAt(i int, e *Entry) {
-	copy(l.items[i+1:l.n+1], l.items[i:l.n])
-	l.items[i] = *e
+	copy(l.scores[i+1:l.n+1], l.scores[i:l.n])
+	copy(l.ats[i+1:l.n+1], l.ats[i:l.n])
+	copy(l.members[i+1:l.n+1], l.members[i:l.n])
+	l.scores[i], l.ats[i], l.members[i] = e.Score, e.At, e.Member
 	l.n++
+}
+
+// removeAt drops slot i of l, shifting the later ones down.
+func (l *leaf) removeAt(i int) {
+	copy(l.scores[i:], l.scores[i+1:l.n])
+	copy(l.ats[i:], l.ats[i+1:l.n])
+	copy(l.members[i:], l.members[i+1:l.n])
+	l.n--
+	l.scores[l.n], l.ats[l.n], l.members[l.n] = 0, 0, ""
+}
+
+// clearFrom zeroes the slots from i on, so that unused slots pin no memory.
+func (l *leaf) clearFrom(i int) {
+	clear(l.scores[i:])
+	clear(l.ats[i:])
+	clear(l.members[i:])
+}
+
+// moveLeaf copies m entries from slot j of src to slot i of dst.
+func moveLeaf(dst *leaf, i int, src *leaf, j, m int) {
+	copy(dst.scores[i:i+m], src.scores[j:j+m])
+	copy(dst.ats[i:i+m], src.ats[j:j+m])
+	copy(dst.members[i:i+m], src.members[j:j+m])
 }
 
 // addChild inserts a child at slot i with lower bound key and count
@@ -375,10 +521,7 @@ func (n *inner) addChild(i int, key Entry, count int, in *inner, lf *leaf) *inne
 	}
 	const half = innerCap / 2
 	r := &inner{n: innerCap - half}
-	copy(r.keys[:], n.keys[half:])
-	copy(r.counts[:], n.counts[half:])
-	copy(r.inners[:], n.inners[half:])
-	copy(r.leaves[:], n.leaves[half:])
+	moveInner(r, 0, n, half, innerCap-half)
 	n.clearFrom(half)
 	n.n = half
 	if i <= half {
@@ -389,28 +532,36 @@ func (n *inner) addChild(i int, key Entry, count int, in *inner, lf *leaf) *inne
 	return r
 }
 
+// moveInner copies m children, with their keys and counts, from slot j of
+// src to slot i of dst. The ranges may overlap when src is dst.
+func moveInner(dst *inner, i int, src *inner, j, m int) {
+	copy(dst.scores[i:i+m], src.scores[j:j+m])
+	copy(dst.ats[i:i+m], src.ats[j:j+m])
+	copy(dst.members[i:i+m], src.members[j:j+m])
+	copy(dst.counts[i:i+m], src.counts[j:j+m])
+	copy(dst.inners[i:i+m], src.inners[j:j+m])
+	copy(dst.leaves[i:i+m], src.leaves[j:j+m])
+}
+
 func (n *inner) insertChildAt(i int, key Entry, count int, in *inner, lf *leaf) {
-	copy(n.keys[i+1:n.n+1], n.keys[i:n.n])
-	copy(n.counts[i+1:n.n+1], n.counts[i:n.n])
-	copy(n.inners[i+1:n.n+1], n.inners[i:n.n])
-	copy(n.leaves[i+1:n.n+1], n.leaves[i:n.n])
-	n.keys[i], n.counts[i], n.inners[i], n.leaves[i] = key, count, in, lf
+	moveInner(n, i+1, n, i, n.n-i)
+	n.setKey(i, key)
+	n.counts[i], n.inners[i], n.leaves[i] = count, in, lf
 	n.n++
 }
 
 // removeChildAt drops child i, shifting the later ones down.
 func (n *inner) removeChildAt(i int) {
-	copy(n.keys[i:], n.keys[i+1:n.n])
-	copy(n.counts[i:], n.counts[i+1:n.n])
-	copy(n.inners[i:], n.inners[i+1:n.n])
-	copy(n.leaves[i:], n.leaves[i+1:n.n])
+	moveInner(n, i, n, i+1, n.n-i-1)
 	n.n--
 	n.clearFrom(n.n)
 }
 
 // clearFrom zeroes the slots from i on, so that unused slots pin no memory.
 func (n *inner) clearFrom(i int) {
-	clear(n.keys[i:])
+	clear(n.scores[i:])
+	clear(n.ats[i:])
+	clear(n.members[i:])
 	clear(n.counts[i:])
 	clear(n.inners[i:])
 	clear(n.leaves[i:])
@@ -435,10 +586,8 @@ func (ix *Index) deleteFrom(n *inner, h int, e *Entry) Entry {
 	if h == 1 {
 		l := n.leaves[i]
 		j := l.search(e)
-		removed := l.items[j]
-		copy(l.items[j:], l.items[j+1:l.n])
-		l.n--
-		l.items[l.n] = Entry{}
+		removed := l.entry(j)
+		l.removeAt(j)
 		if l.n < leafMin && n.n > 1 {
 			ix.fixLeaf(n, i)
 		}
@@ -459,7 +608,7 @@ func (ix *Index) fixLeaf(n *inner, i int) {
 	ri := li + 1
 	L, R := n.leaves[li], n.leaves[ri]
 	if L.n+R.n <= leafCap {
-		copy(L.items[L.n:], R.items[:R.n])
+		moveLeaf(L, L.n, R, 0, R.n)
 		L.n += R.n
 		L.next = R.next
 		n.counts[li] += n.counts[ri]
@@ -469,36 +618,33 @@ func (ix *Index) fixLeaf(n *inner, i int) {
 	target := (L.n + R.n) / 2
 	if L.n < target {
 		m := target - L.n
-		copy(L.items[L.n:], R.items[:m])
-		copy(R.items[:], R.items[m:R.n])
-		clear(R.items[R.n-m : R.n])
+		moveLeaf(L, L.n, R, 0, m)
+		moveLeaf(R, 0, R, m, R.n-m)
+		R.clearFrom(R.n - m)
 		L.n += m
 		R.n -= m
 	} else {
 		m := L.n - target
-		copy(R.items[m:], R.items[:R.n])
-		copy(R.items[:m], L.items[target:L.n])
-		clear(L.items[target:L.n])
+		moveLeaf(R, m, R, 0, R.n)
+		moveLeaf(R, 0, L, target, m)
+		L.clearFrom(target)
 		L.n -= m
 		R.n += m
 	}
 	n.counts[li], n.counts[ri] = L.n, R.n
-	n.keys[ri] = R.items[0]
+	n.setKey(ri, R.entry(0))
 }
 
 // fixInner repairs n's under-full inner child i, as fixLeaf does for leaves.
-// The separator n.keys[ri] becomes the right node's keys[0] first, so that
+// The separator key ri of n becomes the right node's key 0 first, so that
 // every child carries a valid lower bound wherever it moves.
 func (n *inner) fixInner(i int) {
 	li := max(i-1, 0)
 	ri := li + 1
 	L, R := n.inners[li], n.inners[ri]
-	R.keys[0] = n.keys[ri]
+	R.setKey(0, n.key(ri))
 	if L.n+R.n <= innerCap {
-		copy(L.keys[L.n:], R.keys[:R.n])
-		copy(L.counts[L.n:], R.counts[:R.n])
-		copy(L.inners[L.n:], R.inners[:R.n])
-		copy(L.leaves[L.n:], R.leaves[:R.n])
+		moveInner(L, L.n, R, 0, R.n)
 		L.n += R.n
 		n.counts[li] += n.counts[ri]
 		n.removeChildAt(ri)
@@ -511,14 +657,8 @@ func (n *inner) fixInner(i int) {
 		for _, c := range R.counts[:m] {
 			moved += c
 		}
-		copy(L.keys[L.n:], R.keys[:m])
-		copy(L.counts[L.n:], R.counts[:m])
-		copy(L.inners[L.n:], R.inners[:m])
-		copy(L.leaves[L.n:], R.leaves[:m])
-		copy(R.keys[:], R.keys[m:R.n])
-		copy(R.counts[:], R.counts[m:R.n])
-		copy(R.inners[:], R.inners[m:R.n])
-		copy(R.leaves[:], R.leaves[m:R.n])
+		moveInner(L, L.n, R, 0, m)
+		moveInner(R, 0, R, m, R.n-m)
 		L.n += m
 		R.n -= m
 		R.clearFrom(R.n)
@@ -527,19 +667,13 @@ func (n *inner) fixInner(i int) {
 		for _, c := range L.counts[target:L.n] {
 			moved -= c
 		}
-		copy(R.keys[m:], R.keys[:R.n])
-		copy(R.counts[m:], R.counts[:R.n])
-		copy(R.inners[m:], R.inners[:R.n])
-		copy(R.leaves[m:], R.leaves[:R.n])
-		copy(R.keys[:m], L.keys[target:L.n])
-		copy(R.counts[:m], L.counts[target:L.n])
-		copy(R.inners[:m], L.inners[target:L.n])
-		copy(R.leaves[:m], L.leaves[target:L.n])
+		moveInner(R, m, R, 0, R.n)
+		moveInner(R, 0, L, target, m)
 		L.n -= m
 		R.n += m
 		L.clearFrom(L.n)
 	}
 	n.counts[li] += moved
 	n.counts[ri] -= moved
-	n.keys[ri] = R.keys[0]
+	n.setKey(ri, R.key(0))
 }

@@ -685,6 +685,11 @@ func (d *decoder) programme(root *yaml.Node) *Programme {
 			// Badges are read by package badge (badge.ParseDefinitions)
 			// from the same file; the programme itself ignores them.
 			{names: []string{"badges"}, set: func(where, *yaml.Node) {}},
+			// Boards are read by package leaderboard (leaderboard.ParseBoards)
+			// and reflection settings by package reflection
+			// (reflection.ParseSettings), from the same file.
+			{names: []string{"leaderboards"}, set: func(where, *yaml.Node) {}},
+			{names: []string{"reflections"}, set: func(where, *yaml.Node) {}},
 		},
 		hints: map[string]string{
 			"streakbonuses": "streakBonuses go in the points section",

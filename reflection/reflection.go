@@ -60,6 +60,16 @@ type Reflection struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// AuthorErased is set by privacy erasure; see [Reflection.Erase].
 	AuthorErased bool `json:"authorErased,omitempty"`
+	// Responses counts the reflection's responses that are neither
+	// deleted, hidden nor erased; storage keeps it in step as responses
+	// are written and updated.
+	Responses int `json:"responses,omitempty"`
+	// Reactions counts the reactions to the reflection; storage keeps it in
+	// step as reactions are put and withdrawn.
+	Reactions int `json:"reactions,omitempty"`
+	// Version starts at 1 and grows by one with every update; storage uses
+	// it to detect concurrent writers.
+	Version int64 `json:"version"`
 }
 
 // Item describes r for [CanRead].
@@ -113,6 +123,9 @@ type Response struct {
 	Deleted bool `json:"deleted,omitempty"`
 	// AuthorErased is set by privacy erasure; see [Response.Erase].
 	AuthorErased bool `json:"authorErased,omitempty"`
+	// Version starts at 1 and grows by one with every update; storage uses
+	// it to detect concurrent writers.
+	Version int64 `json:"version"`
 }
 
 // Item describes resp, a response to parent, for [CanRead]. The response

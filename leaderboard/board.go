@@ -91,13 +91,22 @@ type Board struct {
 	// ID is unique in the programme (the same rules as activity IDs).
 	ID string `json:"id"`
 	// Title is shown above the board.
-	Title       string      `json:"title"`
-	Scope       Scope       `json:"scope"`
-	Subject     Subject     `json:"subject"`
-	Period      Period      `json:"period"`
-	Metric      Metric      `json:"metric"`
-	Ranking     Ranking     `json:"ranking"`
+	Title string `json:"title"`
+	// Scope is the population ranked on one board (default the programme).
+	Scope Scope `json:"scope"`
+	// Subject is what is ranked: people (default) or teams.
+	Subject Subject `json:"subject"`
+	// Period is the span scores accumulate over (default the whole
+	// programme); see PeriodKey.
+	Period Period `json:"period"`
+	// Metric is the figure ranked (default points).
+	Metric Metric `json:"metric"`
+	// Ranking is the tie rule (default standard competition ranking).
+	Ranking Ranking `json:"ranking"`
+	// Aggregation combines a team's members' metric on a board of teams
+	// (default Sum); boards of people leave it Sum.
 	Aggregation Aggregation `json:"aggregation"`
+	// LateJoiners says who is counted in a period (default everyone).
 	LateJoiners LateJoiners `json:"lateJoiners"`
 }
 

@@ -1,11 +1,5 @@
 package leaderboard
 
-import (
-	"strconv"
-
-	"github.com/habitkit/habitkit/challenge"
-)
-
 // Ranking is the rule that turns an order of scores into ranks. The zero
 // value is Competition, the rule the design asks for by default.
 type Ranking int
@@ -24,28 +18,14 @@ const (
 // String returns the name ParseRanking accepts: "competition" or
 // "first-reached". Unknown values print as "Ranking(n)" so that a bad value
 // in a log line is visible rather than silently renamed.
-func (r Ranking) String() string {
-	switch r {
-	case Competition:
-		return "competition"
-	case FirstReached:
-		return "first-reached"
-	default:
-		return "Ranking(" + strconv.Itoa(int(r)) + ")"
-	}
-}
+func (r Ranking) String() string { return rankingEnum.string("Ranking", int(r)) }
 
-// ParseRanking returns the Ranking named s, as printed by String. The empty
-// string means the default, Competition, so that a definition file may omit
-// the field. Any other name is a *challenge.ValidationError for the field
+// ParseRanking returns the Ranking named s, as printed by String, ignoring
+// case, spaces, '-' and '_' (so "firstReached" works too). The empty string
+// means the default, Competition, so that a definition file may omit the
+// field. Any other name is a *challenge.ValidationError for the field
 // "ranking" (errors.Is(err, challenge.ErrInvalid) reports true).
 func ParseRanking(s string) (Ranking, error) {
-	switch s {
-	case "", "competition":
-		return Competition, nil
-	case "first-reached":
-		return FirstReached, nil
-	default:
-		return Competition, challenge.Invalid("ranking", "unknown ranking %q (want %q or %q)", s, Competition, FirstReached)
-	}
+	v, err := rankingEnum.parse(s)
+	return Ranking(v), err
 }

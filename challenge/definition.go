@@ -685,7 +685,7 @@ func (d *decoder) programme(root *yaml.Node) *Programme {
 			// Badges are read by package badge (badge.ParseDefinitions)
 			// from the same file; the programme itself ignores them.
 			{names: []string{"badges"}, set: func(where, *yaml.Node) {}},
-			// Boards are read by package leaderboard (leaderboard.ParseBoards)
+			// Boards are read by package leaderboard (leaderboard.ParseSettings)
 			// and reflection settings by package reflection
 			// (reflection.ParseSettings), from the same file.
 			{names: []string{"leaderboards"}, set: func(where, *yaml.Node) {}},

@@ -16,7 +16,7 @@
 // transaction ([Tx]) and [Store.View] in a read-only one ([ReadTx]). Every
 // read and write goes through the transaction's methods, one group per noun:
 // [ProgrammeReader], [EnrolmentReader], [CompletionReader], [AuditReader],
-// [AwardReader] and their writers.
+// [AwardReader], [ScoreReader] and their writers.
 //
 // Update is atomic: when fn returns nil every write made through the Tx is
 // committed together; when fn returns an error, panics or the context is
@@ -93,6 +93,7 @@
 //     engine reads the existing enrolment after a duplicate enrolment, in
 //     the same transaction. (On PostgreSQL, where a failed statement aborts
 //     the transaction, use INSERT … ON CONFLICT DO NOTHING or a savepoint.)
+//     [ScoreWriter.AddScore] never returns it: it creates or adds.
 //   - [ErrBadCursor]: a listing was given a cursor it did not make.
 //   - [ErrClosed]: the Store was closed.
 //   - An error wrapping ctx.Err(): the context was cancelled or timed out.
@@ -113,6 +114,9 @@
 //   - [CompletionReader.ListCompletions]: by (Day, ActivityID).
 //   - [AuditReader.ListAudit]: by entry ID.
 //   - [AwardReader.ListAwards]: by (BadgeID, Tier, Day).
+//   - [ScoreReader.ListScores]: by Subject.
+//   - [ScoreReader.ListSubjectScores] (one slice, not paged): by (BoardID,
+//     Period, Partition).
 //
 // Paging is by key (keyset paging), never by offset. The [Cursor] in
 // [Page.Next] encodes the key of the page's last item, and the next page
@@ -139,6 +143,43 @@
 // An in-process mutex is not enough, and a read-then-insert check without a
 // unique constraint is a race.
 //
+// # Leaderboard scores
+//
+// A [Score] is one subject's standing on one board ([BoardKey]: programme,
+// board, period, partition). The engine changes scores only through
+// [ScoreWriter.AddScore], a create-or-add: it is called in the same
+// transaction as the completion or revocation that changes a score, by many
+// transactions at once on the same hot rows (a team's row changes with
+// every member's completion). It must therefore:
+//
+//   - add, never overwrite: two transactions that each add 1 to a row leave
+//     it 2 higher, whichever order they commit in, and its Version 2
+//     higher. Read the row, add in Go and write it back only under a lock
+//     that holds until commit; better, let the database add (UPDATE … SET
+//     value = value + ?, or an upsert such as INSERT … ON CONFLICT … DO
+//     UPDATE, ON DUPLICATE KEY UPDATE).
+//   - create the row when it is missing, even when several transactions
+//     create it at once: the first creates, the others add. It never
+//     returns ErrConflict for that race; an adapter whose database reports
+//     one (a deadlock, a failed insert) retries internally, as Update does.
+//   - set ReachedAt to the delta's At only when the delta's Value is not
+//     zero (or the row is new): a zero delta that only moves a person to
+//     another team, or changes Members, does not change who reached a score
+//     first.
+//   - return the row as it is after the change, Version included. Rank
+//     indexes apply a row only when its Version is newer than theirs.
+//
+// [ScoreReader.ListScores] lists one board's rows by Subject, in byte order,
+// with the usual keyset paging; it never ranks (the engine ranks with an
+// index it warms from these pages). [ScoreReader.ListSubjectScores],
+// [ScoreWriter.SetScoresHidden] and [ScoreWriter.DeleteScores] reach every
+// row of one subject in a programme across boards, periods and partitions,
+// so index the rows by (programme, subject) as well as by board. Rows of
+// different programmes, boards, periods or partitions never mix, even when
+// their subjects are equal. SetScoresHidden and DeleteScores return exactly
+// the rows they changed or removed, as they are after the change (before it,
+// for DeleteScores): the engine moves them in its rank indexes.
+//
 // # Contexts
 //
 // Every method takes a context and honours it. If ctx is done before Update
@@ -160,7 +201,8 @@
 //     Version); enrolment ID and (ProgrammeID, ParticipantID); completion
 //     ID, key and non-empty idempotency key (the empty key is "none" and
 //     never conflicts); audit entry ID; award ID and key (enrolment,
-//     badge, tier, day).
+//     badge, tier, day); score (programme, board, period, partition,
+//     subject), created or added to by AddScore without ErrConflict.
 //  4. Implement UpdateEnrolment as a compare-and-swap on Version.
 //  5. Map duplicate-key and version failures to [ErrConflict] and missing
 //     records to [ErrNotFound], wrapping the driver error.

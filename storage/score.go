@@ -102,10 +102,14 @@ type ScoreWriter interface {
 	AddScore(ctx context.Context, key BoardKey, subject string, d ScoreDelta) (Score, error)
 	// SetScoresHidden sets Hidden on every row of subject in the programme
 	// whose Hidden differs, incrementing their Version, and returns the
-	// changed rows as they are after the change.
+	// changed rows as they are after the change, ordered as
+	// ListSubjectScores orders them. Rows whose Hidden already matches are
+	// neither changed nor returned. Value, Members, TeamID and ReachedAt
+	// stay as they are.
 	SetScoresHidden(ctx context.Context, programmeID, subject string, hidden bool) ([]Score, error)
 	// DeleteScores removes every row of subject in the programme and
-	// returns them as they were (the engine takes them out of rank indexes
-	// and out of team totals).
+	// returns them as they were, ordered as ListSubjectScores orders them
+	// (the engine takes them out of rank indexes and out of team totals).
+	// Rows of other subjects, including rows whose TeamID is subject, stay.
 	DeleteScores(ctx context.Context, programmeID, subject string) ([]Score, error)
 }

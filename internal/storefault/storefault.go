@@ -251,3 +251,45 @@ func (f *faultTx) DeleteAward(ctx context.Context, k storage.AwardKey) error {
 	}
 	return f.tx.DeleteAward(ctx, k)
 }
+
+func (f *faultTx) GetScore(ctx context.Context, k storage.BoardKey, subject string) (storage.Score, error) {
+	if err := f.s.hit("GetScore"); err != nil {
+		return storage.Score{}, err
+	}
+	return f.r().GetScore(ctx, k, subject)
+}
+
+func (f *faultTx) ListScores(ctx context.Context, k storage.BoardKey, fl storage.ScoreFilter, c storage.Cursor, limit int) (storage.Page[storage.Score], error) {
+	if err := f.s.hit("ListScores"); err != nil {
+		return storage.Page[storage.Score]{}, err
+	}
+	return f.r().ListScores(ctx, k, fl, c, limit)
+}
+
+func (f *faultTx) ListSubjectScores(ctx context.Context, programmeID, subject string) ([]storage.Score, error) {
+	if err := f.s.hit("ListSubjectScores"); err != nil {
+		return nil, err
+	}
+	return f.r().ListSubjectScores(ctx, programmeID, subject)
+}
+
+func (f *faultTx) AddScore(ctx context.Context, k storage.BoardKey, subject string, d storage.ScoreDelta) (storage.Score, error) {
+	if err := f.s.hit("AddScore"); err != nil {
+		return storage.Score{}, err
+	}
+	return f.tx.AddScore(ctx, k, subject, d)
+}
+
+func (f *faultTx) SetScoresHidden(ctx context.Context, programmeID, subject string, hidden bool) ([]storage.Score, error) {
+	if err := f.s.hit("SetScoresHidden"); err != nil {
+		return nil, err
+	}
+	return f.tx.SetScoresHidden(ctx, programmeID, subject, hidden)
+}
+
+func (f *faultTx) DeleteScores(ctx context.Context, programmeID, subject string) ([]storage.Score, error) {
+	if err := f.s.hit("DeleteScores"); err != nil {
+		return nil, err
+	}
+	return f.tx.DeleteScores(ctx, programmeID, subject)
+}

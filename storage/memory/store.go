@@ -58,6 +58,13 @@ type Store struct {
 	held    map[heldKey]int
 	holders map[string]map[string]int
 
+	// scoreBoards holds each board's score rows, and subjectScores each
+	// subject's rows in a programme sorted by (BoardID, Period, Partition):
+	// the order of ListSubjectScores, and what SetScoresHidden and
+	// DeleteScores walk. Both hold pointers to the same rows.
+	scoreBoards   map[storage.BoardKey]*scoreBoard
+	subjectScores map[subjectKey][]*storage.Score
+
 	// r and w are the transaction objects. Views share r (it has no
 	// state); w is used by one Update at a time, under mu, so neither is
 	// allocated per transaction.
@@ -115,6 +122,7 @@ var (
 	errAwardNotFound       = fmt.Errorf("memory: award: %w", storage.ErrNotFound)
 	errAwardExists         = fmt.Errorf("memory: award key exists: %w", storage.ErrConflict)
 	errAwardIDExists       = fmt.Errorf("memory: award ID exists: %w", storage.ErrConflict)
+	errScoreNotFound       = fmt.Errorf("memory: score: %w", storage.ErrNotFound)
 )
 
 // New returns an empty Store. opts may be nil.
@@ -136,6 +144,8 @@ func New(opts *Options) *Store {
 		awardIDs:      newIndex(compareUUID),
 		held:          make(map[heldKey]int),
 		holders:       make(map[string]map[string]int),
+		scoreBoards:   make(map[storage.BoardKey]*scoreBoard),
+		subjectScores: make(map[subjectKey][]*storage.Score),
 	}
 	s.r.s = s
 	s.w.s = s
@@ -214,7 +224,8 @@ func (s *Store) Close() error {
 	s.completionIDs, s.idempotency = nil, nil
 	s.audit, s.auditBy = nil, nil
 	s.awards, s.awardIDs, s.held, s.holders = nil, nil, nil, nil
-	s.w.undo, s.w.saved, s.w.awards = nil, nil, nil
+	s.scoreBoards, s.subjectScores = nil, nil
+	s.w.undo, s.w.saved, s.w.awards, s.w.scores = nil, nil, nil, nil
 	return nil
 }
 
@@ -245,6 +256,10 @@ type writer struct {
 	// awards holds the awards inserted or deleted by this transaction,
 	// indexed by undoRec.slot, for undo.
 	awards []storage.Award
+	// scores holds score rows for undo, indexed by undoRec.slot: the row
+	// a transaction created (undoInsertScore), or a row as it was before
+	// it changed (undoUpdateScore) or was deleted (undoDeleteScore).
+	scores []storage.Score
 }
 
 var _ storage.Tx = (*writer)(nil)
@@ -260,6 +275,9 @@ const (
 	undoInsertAudit
 	undoInsertAward
 	undoDeleteAward
+	undoInsertScore
+	undoUpdateScore
+	undoDeleteScore
 )
 
 // undoRec says how to reverse one write. Typed records rather than closures
@@ -273,8 +291,9 @@ type undoRec struct {
 	// programme and version name the programme version inserted.
 	programme string
 	version   int
-	// slot indexes writer.saved for undoUpdateEnrolment, and
-	// writer.awards for undoInsertAward and undoDeleteAward.
+	// slot indexes writer.saved for undoUpdateEnrolment, writer.awards
+	// for undoInsertAward and undoDeleteAward, and writer.scores for the
+	// score operations.
 	slot int
 }
 
@@ -318,7 +337,7 @@ func (w *writer) commit() { w.reset() }
 
 func (w *writer) rollback() {
 	for i := len(w.undo) - 1; i >= 0; i-- {
-		w.s.undo(&w.undo[i], w.saved, w.awards)
+		w.s.undo(&w.undo[i], w)
 	}
 	w.reset()
 }
@@ -340,18 +359,24 @@ func (w *writer) reset() {
 	} else {
 		w.awards = w.awards[:0]
 	}
+	clear(w.scores) // their strings
+	if cap(w.scores) > maxRetainedUndo {
+		w.scores = nil
+	} else {
+		w.scores = w.scores[:0]
+	}
 }
 
 // undo reverses one logged write. The log is replayed newest first, so the
 // store is exactly as the write found it.
-func (s *Store) undo(r *undoRec, saved []savedEnrolment, awards []storage.Award) {
+func (s *Store) undo(r *undoRec, w *writer) {
 	switch r.op {
 	case undoInsertProgramme:
 		s.unInsertProgramme(r.programme, r.version)
 	case undoInsertEnrolment:
 		s.unInsertEnrolment(r.id)
 	case undoUpdateEnrolment:
-		s.restoreEnrolment(r.id, &saved[r.slot])
+		s.restoreEnrolment(r.id, &w.saved[r.slot])
 	case undoInsertCompletion:
 		s.unInsertCompletion(r.key)
 	case undoRevokeCompletion:
@@ -359,9 +384,13 @@ func (s *Store) undo(r *undoRec, saved []savedEnrolment, awards []storage.Award)
 	case undoInsertAudit:
 		s.unInsertAudit(r.id)
 	case undoInsertAward:
-		s.removeAward(awards[r.slot].AwardKey)
+		s.removeAward(w.awards[r.slot].AwardKey)
 	case undoDeleteAward:
-		s.addAward(awards[r.slot])
+		s.addAward(w.awards[r.slot])
+	case undoInsertScore:
+		s.dropScore(w.scores[r.slot].BoardKey, w.scores[r.slot].Subject)
+	case undoUpdateScore, undoDeleteScore:
+		s.putScore(w.scores[r.slot])
 	}
 }
 

@@ -57,6 +57,12 @@ type dialect interface {
 	// where the database has row locks, "" on SQLite, whose writers are
 	// serialized anyway.
 	lockSuffix() string
+	// returning reports whether the database has RETURNING on INSERT,
+	// UPDATE and DELETE, and the standard upsert INSERT … ON CONFLICT (…)
+	// DO UPDATE (SQLite 3.35+, PostgreSQL). Without it (MySQL, MariaDB)
+	// the adapter upserts with ON DUPLICATE KEY UPDATE and reads the rows a
+	// write changes with SELECT … FOR UPDATE in the same transaction.
+	returning() bool
 	// timeValue converts t (already UTC, microseconds) into a query
 	// argument in the dialect's stored representation.
 	timeValue(t time.Time) any

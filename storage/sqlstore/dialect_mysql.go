@@ -105,6 +105,9 @@ func (mysqlDialect) insertSuffix() string { return "" }
 
 func (mysqlDialect) lockSuffix() string { return " FOR UPDATE" }
 
+// returning is false: MySQL has no RETURNING, and MariaDB none on UPDATE.
+func (mysqlDialect) returning() bool { return false }
+
 func (mysqlDialect) timeValue(t time.Time) any { return t.Format(mysqlTimeLayout) }
 
 // parseTime accepts both forms the driver may return: text when the DSN has

@@ -115,6 +115,8 @@ func (postgresDialect) insertSuffix() string { return " ON CONFLICT DO NOTHING" 
 
 func (postgresDialect) lockSuffix() string { return " FOR UPDATE" }
 
+func (postgresDialect) returning() bool { return true }
+
 func (postgresDialect) timeValue(t time.Time) any { return t }
 
 func (postgresDialect) parseTime(src any) (time.Time, error) {

@@ -82,6 +82,8 @@ func (sqliteDialect) insertSuffix() string { return "" }
 
 func (sqliteDialect) lockSuffix() string { return "" }
 
+func (sqliteDialect) returning() bool { return true }
+
 func (sqliteDialect) timeValue(t time.Time) any { return t.Format(sqliteTimeLayout) }
 
 func (sqliteDialect) parseTime(src any) (time.Time, error) {

@@ -94,9 +94,20 @@
 // unique programme_id, participant_id; indexes for team and cohort
 // listings), habitkit_completions (PK enrolment_id, day, activity_id; unique
 // id; unique idempotency_key, NULL when empty so that empty keys never
-// conflict), habitkit_audit (PK id) and, from version 2, habitkit_awards
+// conflict), habitkit_audit (PK id), from version 2 habitkit_awards
 // (PK enrolment_id, badge_id, tier, day; unique id; an index on
-// programme_id, badge_id, enrolment_id for counting badge holders).
+// programme_id, badge_id, enrolment_id for counting badge holders) and, from
+// version 3, habitkit_scores (PK programme_id, board_id, period,
+// partition_key, subject; an index on programme_id, subject for a subject's
+// rows across boards, and one on programme_id, board_id, period,
+// partition_key, team_id, subject for a team's members on a board).
+//
+// AddScore is one upsert that lets the database add: INSERT … ON CONFLICT …
+// DO UPDATE … RETURNING on SQLite and PostgreSQL (one round trip), INSERT …
+// ON DUPLICATE KEY UPDATE followed by a SELECT on MySQL and MariaDB. The row
+// lock (or SQLite's single writer) serialises concurrent additions to one
+// row, so none is lost and none conflicts; an InnoDB deadlock between
+// transactions creating the same row is retried like any deadlock.
 //
 // Instants are stored in UTC with microsecond precision, the precision all
 // three databases share; values are truncated to microseconds and returned
@@ -119,8 +130,11 @@
 // BINARY collation on SQLite, text COLLATE "C" on PostgreSQL, VARBINARY on
 // MySQL (the utf8mb4 _bin collations ignore trailing spaces). On MySQL a
 // host-owned identifier (programme, participant, team, cohort, activity,
-// badge, idempotency key) may be at most 1024 bytes. habitkit's own UUIDs are
-// TEXT, uuid and CHAR(36) respectively.
+// badge, idempotency key) may be at most 1024 bytes, except in score rows,
+// whose keys have five or six string columns and must fit InnoDB's
+// 3072-byte index keys: there programme, partition, team and subject IDs
+// may be at most 512 bytes, board IDs 255 and period keys 64. habitkit's
+// own UUIDs are TEXT, uuid and CHAR(36) respectively.
 //
 // Listings page by key (WHERE key > cursor ORDER BY key LIMIT n), never by
 // offset, with cursors made by [storage.EncodeCursor] that name their

@@ -37,7 +37,7 @@
 // # Reading failures
 //
 // Cases are grouped by noun (Programmes, Enrolments, Completions, Audit,
-// Awards), then Tx, Copies, Paging and Concurrency, so a failure reads like
+// Awards, Scores), then Tx, Copies, Paging and Concurrency, so a failure reads like
 // "Run/Completions/InsertTwiceConflicts". Every failure message begins with
 // the contract sentence that was broken, such as "inserting a completion
 // whose key exists must return ErrConflict"; the storage package

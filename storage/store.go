@@ -37,6 +37,7 @@ type ReadTx interface {
 	CompletionReader
 	AuditReader
 	AwardReader
+	ReflectionReader
 }
 
 // Tx is a read-write transaction. Reads see the transaction's own writes.
@@ -47,4 +48,5 @@ type Tx interface {
 	CompletionWriter
 	AuditWriter
 	AwardWriter
+	ReflectionWriter
 }

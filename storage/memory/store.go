@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
 
@@ -57,6 +58,23 @@ type Store struct {
 	// a programme, so that CountHolders reads a ready answer.
 	held    map[heldKey]int
 	holders map[string]map[string]int
+
+	// reflections holds each reflection; reflKeys finds one by its
+	// ReflectionKey (erased reflections, whose EnrolmentID is nil, have
+	// none). reflNewest orders a programme's reflections by ID and
+	// reflReacted by (Reactions, ID); reflBy holds the secondary indexes
+	// (day, team, activity, author, search word) a feed walks when it is
+	// narrower.
+	reflections map[uuid.UUID]*reflRec
+	reflKeys    map[storage.ReflectionKey]uuid.UUID
+	reflNewest  map[string]*index[uuid.UUID]
+	reflReacted map[string]*index[reactedKey]
+	reflBy      map[reflGroup]*index[uuid.UUID]
+	// responses holds each response, and responsesOf a reflection's
+	// responses by ID.
+	responses   map[uuid.UUID]*reflection.Response
+	responsesOf map[uuid.UUID]*index[uuid.UUID]
+	reactions   map[reactionKey]reflection.Reaction
 
 	// r and w are the transaction objects. Views share r (it has no
 	// state); w is used by one Update at a time, under mu, so neither is
@@ -136,6 +154,14 @@ func New(opts *Options) *Store {
 		awardIDs:      newIndex(compareUUID),
 		held:          make(map[heldKey]int),
 		holders:       make(map[string]map[string]int),
+		reflections:   make(map[uuid.UUID]*reflRec),
+		reflKeys:      make(map[storage.ReflectionKey]uuid.UUID),
+		reflNewest:    make(map[string]*index[uuid.UUID]),
+		reflReacted:   make(map[string]*index[reactedKey]),
+		reflBy:        make(map[reflGroup]*index[uuid.UUID]),
+		responses:     make(map[uuid.UUID]*reflection.Response),
+		responsesOf:   make(map[uuid.UUID]*index[uuid.UUID]),
+		reactions:     make(map[reactionKey]reflection.Reaction),
 	}
 	s.r.s = s
 	s.w.s = s
@@ -214,6 +240,8 @@ func (s *Store) Close() error {
 	s.completionIDs, s.idempotency = nil, nil
 	s.audit, s.auditBy = nil, nil
 	s.awards, s.awardIDs, s.held, s.holders = nil, nil, nil, nil
+	s.reflections, s.reflKeys, s.reflNewest, s.reflReacted, s.reflBy = nil, nil, nil, nil, nil
+	s.responses, s.responsesOf, s.reactions = nil, nil, nil
 	s.w.undo, s.w.saved, s.w.awards = nil, nil, nil
 	return nil
 }
@@ -245,6 +273,12 @@ type writer struct {
 	// awards holds the awards inserted or deleted by this transaction,
 	// indexed by undoRec.slot, for undo.
 	awards []storage.Award
+	// refls, resps and reacts hold the reflections, responses and
+	// reactions as they were before this transaction changed them,
+	// indexed by undoRec.slot, for undo.
+	refls  []*reflRec
+	resps  []*reflection.Response
+	reacts []savedReaction
 }
 
 var _ storage.Tx = (*writer)(nil)
@@ -260,6 +294,12 @@ const (
 	undoInsertAudit
 	undoInsertAward
 	undoDeleteAward
+	undoInsertReflection
+	undoUpdateReflection
+	undoReflectionCounts
+	undoInsertResponse
+	undoUpdateResponse
+	undoReaction
 )
 
 // undoRec says how to reverse one write. Typed records rather than closures
@@ -318,7 +358,7 @@ func (w *writer) commit() { w.reset() }
 
 func (w *writer) rollback() {
 	for i := len(w.undo) - 1; i >= 0; i-- {
-		w.s.undo(&w.undo[i], w.saved, w.awards)
+		w.s.undo(&w.undo[i], w)
 	}
 	w.reset()
 }
@@ -340,11 +380,25 @@ func (w *writer) reset() {
 	} else {
 		w.awards = w.awards[:0]
 	}
+	clear(w.refls)
+	clear(w.resps)
+	clear(w.reacts)
+	w.refls, w.resps, w.reacts = w.refls[:0], w.resps[:0], w.reacts[:0]
+	if cap(w.refls) > maxRetainedUndo {
+		w.refls = nil
+	}
+	if cap(w.resps) > maxRetainedUndo {
+		w.resps = nil
+	}
+	if cap(w.reacts) > maxRetainedUndo {
+		w.reacts = nil
+	}
 }
 
 // undo reverses one logged write. The log is replayed newest first, so the
 // store is exactly as the write found it.
-func (s *Store) undo(r *undoRec, saved []savedEnrolment, awards []storage.Award) {
+func (s *Store) undo(r *undoRec, w *writer) {
+	saved, awards := w.saved, w.awards
 	switch r.op {
 	case undoInsertProgramme:
 		s.unInsertProgramme(r.programme, r.version)
@@ -362,6 +416,8 @@ func (s *Store) undo(r *undoRec, saved []savedEnrolment, awards []storage.Award)
 		s.removeAward(awards[r.slot].AwardKey)
 	case undoDeleteAward:
 		s.addAward(awards[r.slot])
+	default:
+		s.undoReflection(r, w.refls, w.resps, w.reacts)
 	}
 }
 

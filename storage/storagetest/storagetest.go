@@ -56,9 +56,9 @@ type Features struct {
 }
 
 // Run runs every case of the suite as subtests of t, grouped by noun:
-// Programmes, Enrolments, Completions, Audit, Awards, Tx, Copies, Paging
-// and Concurrency (Awards holds its own copy, paging and concurrency
-// cases). Cases within a group run in parallel on one shared store;
+// Programmes, Enrolments, Completions, Audit, Awards, Reflections, Tx,
+// Copies, Paging and Concurrency (Awards and Reflections hold their own
+// copy, paging and rollback cases). Cases within a group run in parallel on one shared store;
 // a few ask NewStore for a store of their own.
 func (s Suite) Run(t *testing.T) {
 	if s.NewStore == nil {
@@ -70,6 +70,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("Completions", h.testCompletions)
 	t.Run("Audit", h.testAudit)
 	t.Run("Awards", h.testAwards)
+	t.Run("Reflections", h.testReflections)
 	t.Run("Tx", h.testTx)
 	t.Run("Copies", h.testCopies)
 	t.Run("Paging", h.testPaging)

@@ -44,11 +44,11 @@ func TestDependencyRules(t *testing.T) {
 		{"badge", []string{"challenge"}},
 		{"leaderboard", []string{"challenge"}},
 		{"reflection", []string{"challenge"}},
-		{"storage", []string{"challenge"}},
-		{"storage/memory", []string{"challenge", "storage"}},
-		{"storage/sqlstore", []string{"challenge", "storage"}},
-		{"storage/storagetest", []string{"challenge", "storage"}},
-		{"", []string{"challenge", "badge", "storage"}},
+		{"storage", []string{"challenge", "reflection"}},
+		{"storage/memory", []string{"challenge", "reflection", "storage"}},
+		{"storage/sqlstore", []string{"challenge", "reflection", "storage"}},
+		{"storage/storagetest", []string{"challenge", "reflection", "storage"}},
+		{"", []string{"challenge", "badge", "reflection", "storage"}},
 	}
 	for _, r := range rules {
 		full := module

@@ -77,9 +77,17 @@ func (h heldRefs) Has(id string, o badge.Occurrence) bool {
 	return ok
 }
 
+// reflectionSources are the facts reflection activity changes, one per
+// counter of challenge.ReflectionCounts.
+var (
+	reflectionSources = []badge.Source{badge.SourceReflections}
+	responseSources   = []badge.Source{badge.SourceResponses}
+	reactionSources   = []badge.Source{badge.SourceReactions}
+)
+
 // badgeFacts gathers what badge evaluation reads, from the enrolment alone.
 func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Facts {
-	return badge.Facts{
+	f := badge.Facts{
 		Calendar: challenge.NewCalendar(ed.p, en),
 		Done:     en.Progress.Done,
 		Longest:  en.Progress.Longest,
@@ -87,6 +95,15 @@ func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Fact
 		Day:      day,
 		Over:     today > ed.p.Length,
 	}
+	// A missing entry reads as 0, so the common case allocates no map.
+	if rc := en.Reflections; rc != (challenge.ReflectionCounts{}) {
+		f.Counts = map[badge.Source]int{
+			badge.SourceReflections: rc.Written,
+			badge.SourceResponses:   rc.Responded,
+			badge.SourceReactions:   rc.ReactionsReceived,
+		}
+	}
+	return f
 }
 
 // evaluateBadges re-checks the badges that the changed sources can affect

@@ -9,10 +9,12 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
 
@@ -30,6 +32,10 @@ type Engine struct {
 	ids    *idSource
 
 	completeOps sync.Pool // *completeOp
+
+	// leaks counts items a store returned to a reader who may not read
+	// them (dropped by the engine's own CanRead check): adapter bugs.
+	leaks atomic.Int64
 
 	// programmes caches validated programme versions. Versions are
 	// immutable, so the cache can never be stale.
@@ -174,19 +180,23 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-// edition is one published version of a programme with its badges.
-// Editions are immutable and shared by every call: never modify one.
+// edition is one published version of a programme with its badges and
+// reflection settings. Editions are immutable and shared by every call:
+// never modify one.
 type edition struct {
-	p       *challenge.Programme
-	version int
-	badges  []badge.Definition
+	p        *challenge.Programme
+	version  int
+	badges   []badge.Definition
+	settings reflection.Settings
 }
 
 // storedDefinition is how a published version is stored: the programme and
-// the badges declared with it, as JSON.
+// the badges and reflection settings declared with it, as JSON. Versions
+// stored without reflection settings use the defaults.
 type storedDefinition struct {
-	Programme *challenge.Programme `json:"programme"`
-	Badges    []badge.Definition   `json:"badges,omitempty"`
+	Programme   *challenge.Programme `json:"programme"`
+	Badges      []badge.Definition   `json:"badges,omitempty"`
+	Reflections *reflection.Settings `json:"reflections,omitempty"`
 }
 
 // edition returns the validated version of programme id, from the cache
@@ -212,7 +222,13 @@ func (e *Engine) edition(ctx context.Context, tx storage.ReadTx, id string, vers
 	if err := def.Programme.Validate(); err != nil {
 		return nil, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
 	}
-	ed := &edition{p: def.Programme, version: rec.Version, badges: def.Badges}
+	ed := &edition{p: def.Programme, version: rec.Version, badges: def.Badges, settings: reflection.DefaultSettings()}
+	if def.Reflections != nil {
+		if err := def.Reflections.Validate(); err != nil {
+			return nil, fmt.Errorf("programme %s version %d: stored reflection settings: %w", id, rec.Version, err)
+		}
+		ed.settings = *def.Reflections
+	}
 	if extra := e.opts.Badges[id]; len(extra) > 0 {
 		ed.badges = append(slices.Clip(ed.badges), extra...)
 		if err := badge.Validate(ed.badges, ed.p); err != nil {

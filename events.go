@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 )
 
 // Event is something that happened to a participant's progress. The set of
@@ -120,4 +121,84 @@ type CompletionRevoked struct {
 	Actor string
 	// Reason is why.
 	Reason string
+}
+
+// Reflected is delivered when a participant writes a reflection. The
+// header names the author.
+type Reflected struct {
+	EventHeader
+	// ReflectionID is the new reflection.
+	ReflectionID uuid.UUID
+	// Day and ActivityID are what it reflects on.
+	Day        int
+	ActivityID string
+	// Visibility is who may read it.
+	Visibility reflection.Visibility
+	// Points are the bonus points it earned.
+	Points int
+}
+
+// Responded is delivered when someone responds to a reflection. The header
+// names the responder (EnrolmentID is uuid.Nil for a responder who is not
+// enrolled, such as a manager).
+type Responded struct {
+	EventHeader
+	// ReflectionID is the reflection responded to, ResponseID the response.
+	ReflectionID, ResponseID uuid.UUID
+	// Author wrote the reflection.
+	Author challenge.ParticipantID
+	// Points are the bonus points the response earned (0 for a further
+	// response to the same reflection, or to one's own).
+	Points int
+}
+
+// Reacted is delivered when someone reacts to a reflection, or changes the
+// kind of their reaction. The header names who reacted.
+type Reacted struct {
+	EventHeader
+	// ReflectionID is the reflection reacted to.
+	ReflectionID uuid.UUID
+	// Author wrote the reflection.
+	Author challenge.ParticipantID
+	// Kind is the reaction.
+	Kind reflection.ReactionKind
+	// Replaced is true when an earlier reaction of another kind was
+	// replaced (the reflection's count did not change).
+	Replaced bool
+}
+
+// Flagged is delivered when someone flags a reflection or a response. The
+// header names who flagged.
+type Flagged struct {
+	EventHeader
+	// ItemID is the reflection or response flagged; Response says which.
+	ItemID   uuid.UUID
+	Response bool
+	// Reason is the flagger's reason.
+	Reason string
+	// OpenFlags counts the flags since the item was last reviewed.
+	OpenFlags int
+}
+
+// Hidden is delivered when a reflection or response is hidden, by a
+// moderator or automatically by flags. The header names the moderator, or
+// the flagger whose flag hid it.
+type Hidden struct {
+	EventHeader
+	// ItemID is the item hidden; Response says whether it is a response.
+	ItemID   uuid.UUID
+	Response bool
+	// Automatic is true when flags hid it.
+	Automatic bool
+	// Reason is shown to the author.
+	Reason string
+}
+
+// Restored is delivered when a moderator restores a hidden item. The
+// header names the moderator.
+type Restored struct {
+	EventHeader
+	// ItemID is the item restored; Response says whether it is a response.
+	ItemID   uuid.UUID
+	Response bool
 }

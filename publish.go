@@ -7,34 +7,41 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
 
-// Definition is a programme with the badges declared with it, as a
-// definition file holds them.
+// Definition is a programme with the badges and reflection settings
+// declared with it, as a definition file holds them.
 type Definition struct {
 	// Programme is the programme.
 	Programme *challenge.Programme
 	// Badges are the programme's badges (may be empty).
 	Badges []badge.Definition
+	// Reflections are the programme's rules for reflections; nil means
+	// reflection.DefaultSettings().
+	Reflections *reflection.Settings
 }
 
 // ParseDefinition reads a programme definition file (YAML or JSON): the
-// programme and its badges section. It reports every problem of both at
-// once, each naming its field and, where the file tells, its line.
+// programme, its badges section and its reflections section. It reports
+// every problem of all three at once, each naming its field and, where the
+// file tells, its line.
 func ParseDefinition(data []byte) (Definition, error) {
 	p, perr := challenge.ParseDefinition(data)
 	b, berr := badge.ParseDefinitions(data)
-	if perr != nil || berr != nil {
-		return Definition{}, joinProblems(perr, berr)
+	r, rerr := reflection.ParseSettings(data)
+	if perr != nil || berr != nil || rerr != nil {
+		return Definition{}, joinProblems(perr, berr, rerr)
 	}
 	if err := badge.Validate(b, p); err != nil {
 		return Definition{}, err
 	}
-	return Definition{Programme: p, Badges: b}, nil
+	return Definition{Programme: p, Badges: b, Reflections: &r}, nil
 }
 
 // LoadDefinition reads and parses the definition file name in fsys; errors
@@ -56,12 +63,24 @@ func LoadDefinition(fsys fs.FS, name string) (Definition, error) {
 func joinProblems(errs ...error) error {
 	var all ValidationErrors
 	var other []error
+	unreadable := map[int]bool{} // lines with a syntax error already reported
 	for _, err := range errs {
 		var ve ValidationErrors
 		switch {
 		case err == nil:
 		case errors.As(err, &ve):
-			all = append(all, ve...)
+			for _, pr := range ve {
+				// Every parser reads the whole file, so each reports the
+				// same syntax error; the first (the programme's) says it.
+				syntax := pr.Field == "" && strings.HasPrefix(pr.Reason, "the file cannot be read")
+				if syntax && unreadable[pr.Line] {
+					continue
+				}
+				if syntax {
+					unreadable[pr.Line] = true
+				}
+				all = append(all, pr)
+			}
 		default:
 			other = append(other, err)
 		}
@@ -80,7 +99,8 @@ func (e *Engine) Publish(ctx context.Context, p *challenge.Programme) (int, erro
 	return e.PublishDefinition(ctx, Definition{Programme: p})
 }
 
-// PublishDefinition validates d (the programme, and its badges against it)
+// PublishDefinition validates d (the programme, its badges against it, and
+// its reflection settings)
 // and stores it as the programme's next version (1 for a new programme),
 // returning that version. d is not modified. New enrolments join the latest
 // version; existing ones keep theirs, so a participant's days and badges
@@ -108,7 +128,12 @@ func (e *Engine) PublishDefinition(ctx context.Context, d Definition) (int, erro
 				Reason: "a Custom criterion cannot be stored; pass Go-built badges in Options.Badges"})
 		}
 	}
-	def, err := json.Marshal(storedDefinition{Programme: cp, Badges: d.Badges})
+	if d.Reflections != nil {
+		if err := d.Reflections.Validate(); err != nil {
+			return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
+		}
+	}
+	def, err := json.Marshal(storedDefinition{Programme: cp, Badges: d.Badges, Reflections: d.Reflections})
 	if err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}

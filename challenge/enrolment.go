@@ -51,6 +51,24 @@ type Enrolment struct {
 	// awards in the same transaction, so that evaluating badges needs no
 	// extra read.
 	Badges []BadgeRef `json:"badges,omitempty"`
+	// Reflections counts the participant's reflection activity, which
+	// badge criteria read. The engine keeps it in step with the stored
+	// reflections, responses and reactions in the same transaction.
+	Reflections ReflectionCounts `json:"reflections,omitzero"`
+}
+
+// ReflectionCounts are the figures of a participant's reflection activity
+// that badges count.
+type ReflectionCounts struct {
+	// Written counts the participant's reflections that are not deleted.
+	Written int `json:"written,omitempty"`
+	// Responded counts the colleagues' reflections the participant has
+	// responded to: several responses to one reflection count once, and
+	// responses to their own reflections not at all.
+	Responded int `json:"responded,omitempty"`
+	// ReactionsReceived counts the reactions colleagues have left on the
+	// participant's reflections (a withdrawn reaction no longer counts).
+	ReactionsReceived int `json:"reactionsReceived,omitempty"`
 }
 
 // BadgeRef names one held occurrence of a badge.

@@ -60,7 +60,7 @@ import (
 // # Points and levels
 //
 // Points = ActivityPoints + the Points of every [StreakBonus] whose Streak is
-// at most Longest. ActivityPoints sums, over completed days in 1..Length, the
+// at most Longest + BonusPoints. ActivityPoints sums, over completed days in 1..Length, the
 // points of the activity scheduled that day (a completion on a rest day that
 // has a slot still earns them). Level is [Programme.LevelFor](Points).
 // Completed counts completed days in 1..Length.
@@ -92,7 +92,11 @@ type Progress struct {
 	Completed int `json:"completed"`
 	// ActivityPoints is the part of Points earned by completions.
 	ActivityPoints int `json:"activityPoints"`
-	// Points is the total: activity points plus streak bonuses.
+	// BonusPoints is the part of Points earned outside completions
+	// (reflection and response bonuses); see [Progress.AddBonus].
+	BonusPoints int `json:"bonusPoints,omitempty"`
+	// Points is the total: activity points plus streak bonuses plus
+	// BonusPoints.
 	Points int `json:"points"`
 	// Level is the 1-based level index reached (0 = none).
 	Level int `json:"level"`
@@ -197,10 +201,16 @@ func NewProgress(p *Programme) Progress {
 }
 
 // Recompute rebuilds from scratch the progress of the enrolment of c whose
-// completed days are done, as of programme day today. Done of the result is
-// a copy of done.
+// completed days are done, as of programme day today, with no bonus points.
+// Done of the result is a copy of done.
 func Recompute(c Calendar, done Days, today int) Progress {
-	pr := Progress{Settled: settleTarget(c, today)}
+	return RecomputeWith(c, done, today, 0)
+}
+
+// RecomputeWith is [Recompute] for an enrolment that also holds
+// bonusPoints (see [Progress.AddBonus]).
+func RecomputeWith(c Calendar, done Days, today, bonusPoints int) Progress {
+	pr := Progress{Settled: settleTarget(c, today), BonusPoints: bonusPoints}
 	if done != nil {
 		pr.Done = append(Days(nil), done...)
 	}
@@ -276,6 +286,23 @@ func (pr *Progress) Remove(c Calendar, day, today int, changes []Change) []Chang
 	return pr.gains(c, day, longest, level, changes)
 }
 
+// AddBonus adds points (negative to take a bonus back) to BonusPoints,
+// first advancing to today, and refreshes Points and Level. day is the
+// programme day the bonus belongs to; it is reported as the Day of the
+// LevelReached changes appended for every level newly reached. A negative
+// points never takes BonusPoints below zero. Done days, streaks and
+// freezes are not touched.
+func (pr *Progress) AddBonus(c Calendar, day, points, today int, changes []Change) []Change {
+	changes = pr.Advance(c, today, changes)
+	level := pr.Level
+	pr.BonusPoints = max(0, pr.BonusPoints+points)
+	pr.refresh(c)
+	for l := level + 1; l <= pr.Level; l++ {
+		changes = append(changes, Change{Kind: LevelReached, Day: day, Level: l, Points: pr.Points})
+	}
+	return changes
+}
+
 // AtRisk reports whether the streak is at risk today: Current > 0 and some
 // scheduled (non-rest) day that has not settled, up to today, is not done.
 // pr should have been advanced to today.
@@ -347,7 +374,7 @@ func (pr *Progress) refresh(c Calendar) {
 	}
 	pr.Current, pr.Strength = current, strength
 	pr.Longest = max(pr.SettledLongest, current)
-	pr.Points = pr.ActivityPoints + bonusPoints(c.p, pr.Longest)
+	pr.Points = pr.ActivityPoints + bonusPoints(c.p, pr.Longest) + pr.BonusPoints
 	pr.Level = 0
 	if c.p != nil {
 		pr.Level = c.p.LevelFor(pr.Points)
@@ -356,9 +383,8 @@ func (pr *Progress) refresh(c Calendar) {
 
 // rebuild recomputes every figure but Done and Settled from scratch.
 func (pr *Progress) rebuild(c Calendar) {
-	settled := pr.Settled
-	done := pr.Done
-	*pr = Progress{Done: done, Freezes: initialFreezes(c.p)}
+	settled, done, bonus := pr.Settled, pr.Done, pr.BonusPoints
+	*pr = Progress{Done: done, Freezes: initialFreezes(c.p), BonusPoints: bonus}
 	n := c.length()
 	for d := done.next(1, n); d > 0; d = done.next(d+1, n) {
 		pr.Completed++

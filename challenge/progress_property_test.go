@@ -28,6 +28,7 @@ func TestProgressIncrementalEqualsRecompute(t *testing.T) {
 	// The property proves little unless the runs reach the hard cases.
 	require.Positive(t, seen.late, "completions of an earlier day inside the grace window")
 	require.Positive(t, seen.revokedSettled, "revocations of settled days")
+	require.Positive(t, seen.bonusAfterRevoke, "bonus points kept across a revocation")
 	require.Positive(t, seen.changes[challenge.FreezeEarned], "freezes earned")
 	require.Positive(t, seen.changes[challenge.FreezeUsed], "freezes used")
 	require.Positive(t, seen.changes[challenge.StreakBroken], "streaks broken")
@@ -38,6 +39,7 @@ func TestProgressIncrementalEqualsRecompute(t *testing.T) {
 // pgSeen counts what the property runs exercised.
 type pgSeen struct {
 	late, revokedSettled int
+	bonusAfterRevoke     int
 	changes              map[challenge.ChangeKind]int
 }
 
@@ -57,6 +59,7 @@ func pgProperty(t *testing.T, seed uint64, seen *pgSeen) {
 	var (
 		log   []pgOp
 		done  challenge.Days
+		bonus int
 		pr    = challenge.NewProgress(p)
 		today = e.FirstDay - 2 + r.IntN(3)
 	)
@@ -77,7 +80,7 @@ func pgProperty(t *testing.T, seed uint64, seen *pgSeen) {
 	for n := 0; today <= p.Length+p.GraceDays+2 && n < 6*p.Length; n++ {
 		settled, extended := pr.Settled, true
 		var changes []challenge.Change
-		switch k := r.IntN(10); {
+		switch k := r.IntN(12); {
 		case k < 3:
 			today += r.IntN(3)
 			log = append(log, pgOp{"advance", 0, today})
@@ -101,6 +104,18 @@ func pgProperty(t *testing.T, seed uint64, seen *pgSeen) {
 					extended = extended && pr.Current > before && ch.Streak == pr.Current
 				}
 			}
+		case k >= 10:
+			// A reflection or response bonus (sometimes taken back).
+			pts := r.IntN(7) - 2
+			log = append(log, pgOp{"bonus", pts, today})
+			level := pr.Level
+			changes = pr.AddBonus(c, max(1, min(today, p.Length)), pts, today, nil)
+			bonus = max(0, bonus+pts)
+			for _, ch := range changes {
+				if ch.Kind == challenge.LevelReached {
+					extended = extended && ch.Level > level && ch.Level <= pr.Level
+				}
+			}
 		default:
 			var doneDays []int
 			for d := 1; d <= p.Length; d++ {
@@ -118,10 +133,13 @@ func pgProperty(t *testing.T, seed uint64, seen *pgSeen) {
 			}
 			changes = pr.Remove(c, d, today, nil)
 			done.Remove(d)
+			if bonus > 0 {
+				seen.bonusAfterRevoke++
+			}
 		}
 
 		// Messages are built only on failure: explain is costly.
-		if want := challenge.Recompute(c, done, today); !assert.ObjectsAreEqual(want, pr) {
+		if want := challenge.RecomputeWith(c, done, today, bonus); !assert.ObjectsAreEqual(want, pr) {
 			require.Equal(t, want, pr, explain())
 		}
 		// Invariants that hold whatever the history.

@@ -667,3 +667,46 @@ func TestProgressRecordDoesNotAllocate(t *testing.T) {
 	assert.Positive(t, total, "the run must produce changes, or it proves little")
 	assert.Equal(t, challenge.Recompute(c, pr.Done, 31), pr)
 }
+
+func TestProgressAddBonus(t *testing.T) {
+	c := pgCalendar(t, func(p *challenge.Programme) {
+		p.Levels = []challenge.Level{{Name: "One", Points: 10}, {Name: "Two", Points: 25}, {Name: "Three", Points: 40}}
+	}, nil)
+	pr := challenge.NewProgress(c.Programme())
+	pr.Record(c, 1, 1, nil) // 10 activity points: level 1
+
+	changes := pr.AddBonus(c, 1, 20, 1, nil)
+	assert.Equal(t, 20, pr.BonusPoints)
+	assert.Equal(t, 30, pr.Points)
+	assert.Equal(t, 2, pr.Level)
+	assert.Equal(t, []challenge.Change{{Kind: challenge.LevelReached, Day: 1, Level: 2, Points: 30}}, changes)
+
+	// A revocation rebuilds everything from the done days and keeps the
+	// bonus points.
+	pr.Remove(c, 1, 1, nil)
+	assert.Equal(t, 20, pr.BonusPoints)
+	assert.Equal(t, 20, pr.Points)
+	assert.Equal(t, 1, pr.Level)
+	assert.Equal(t, challenge.RecomputeWith(c, challenge.Days{0}, 1, 20), pr)
+
+	// A late completion of a settled day rebuilds too.
+	pr.Advance(c, 3, nil)
+	pr.Record(c, 2, 3, nil)
+	assert.Equal(t, challenge.RecomputeWith(c, pgDays(2), 3, 20), pr)
+	assert.Equal(t, 30, pr.Points)
+
+	// Taking bonus points back lowers the level and never goes below zero.
+	changes = pr.AddBonus(c, 3, -50, 3, nil)
+	assert.Empty(t, changes, "decreases are not reported")
+	assert.Equal(t, 0, pr.BonusPoints)
+	assert.Equal(t, 10, pr.Points)
+	assert.Equal(t, 1, pr.Level)
+
+	// The field survives JSON, as the enrolment is stored.
+	pr.AddBonus(c, 3, 7, 3, nil)
+	raw, err := json.Marshal(pr)
+	require.NoError(t, err)
+	var back challenge.Progress
+	require.NoError(t, json.Unmarshal(raw, &back))
+	assert.Equal(t, pr, back)
+}

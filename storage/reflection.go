@@ -10,7 +10,8 @@ import (
 )
 
 // ReflectionKey identifies the one reflection a participant may write for
-// a day's activity.
+// a day's activity. An erased reflection (EnrolmentID uuid.Nil) has no
+// key: it never conflicts and is never found by key.
 type ReflectionKey struct {
 	// EnrolmentID is the author's enrolment.
 	EnrolmentID uuid.UUID
@@ -49,9 +50,14 @@ type FeedQuery struct {
 	ActivityID string
 	// Author keeps only reflections by this participant.
 	Author challenge.ParticipantID
-	// Search, when not empty, keeps only reflections whose answers contain
-	// every word of it (case-insensitive, whole words; the adapter may use
-	// its database's full-text index and stemming). The order stays Order.
+	// Search, when not empty, keeps only reflections whose answers (not
+	// prompts) contain every word of it, as [SearchWords] splits both:
+	// case-insensitive whole words, no stemming, no accent folding. A
+	// Search with no words in it ("!!!") matches nothing. The order stays
+	// Order. Adapters may narrow with their database's full-text index but
+	// must match exactly these words. A full-text index may see a write
+	// transaction's own changes only after commit (InnoDB's does), so
+	// search in a View.
 	Search string
 	// Order is the listing order.
 	Order FeedOrder
@@ -65,7 +71,11 @@ type ReflectionReader interface {
 	// GetReflectionByKey returns the reflection with key, or ErrNotFound.
 	GetReflectionByKey(ctx context.Context, key ReflectionKey) (reflection.Reflection, error)
 	// ListReflections returns the reflections q selects, in q.Order, paged
-	// by cursor (a cursor is only valid with the query that made it).
+	// by cursor (a cursor is only valid with the query that made it; one
+	// of another order is ErrBadCursor). An anonymous viewer gets an empty
+	// page. Paging by MostReacted is by (Reactions, ID) at the time of
+	// each page: a reflection whose Reactions change during a walk may be
+	// seen twice or not at all.
 	ListReflections(ctx context.Context, q FeedQuery, cursor Cursor, limit int) (Page[reflection.Reflection], error)
 	// GetResponse returns the response with id, or ErrNotFound.
 	GetResponse(ctx context.Context, id uuid.UUID) (reflection.Response, error)
@@ -76,7 +86,9 @@ type ReflectionReader interface {
 	// GetReaction returns by's reaction to the reflection, or ErrNotFound.
 	GetReaction(ctx context.Context, reflectionID uuid.UUID, by challenge.ParticipantID) (reflection.Reaction, error)
 	// ListReactionsBy returns by's reactions to any of the reflections
-	// given, in no particular order (the viewer's own reactions on a page).
+	// given, in no particular order, at most one per reflection (the
+	// viewer's own reactions on a page). IDs without a reaction, or
+	// without a reflection, are skipped.
 	ListReactionsBy(ctx context.Context, by challenge.ParticipantID, reflectionIDs []uuid.UUID) ([]reflection.Reaction, error)
 }
 
@@ -91,7 +103,8 @@ type ReflectionWriter interface {
 	// returns ErrNotFound if there is no reflection with r.ID and
 	// ErrConflict if the stored Version differs. ID, ProgrammeID, Day,
 	// ActivityID, CreatedAt, Responses and Reactions are not changed by it
-	// (the counts are kept by the response and reaction writes).
+	// (the counts are kept by the response and reaction writes). Erasing
+	// (EnrolmentID set to uuid.Nil) frees the reflection's key.
 	UpdateReflection(ctx context.Context, r reflection.Reflection) error
 	// InsertResponse stores a new response and, if it is not deleted,
 	// hidden or erased, adds one to its reflection's Responses. It returns
@@ -100,7 +113,8 @@ type ReflectionWriter interface {
 	InsertResponse(ctx context.Context, r reflection.Response) error
 	// UpdateResponse replaces the stored response with r under the same
 	// version rule as UpdateReflection, and adjusts the reflection's
-	// Responses when the response starts or stops counting.
+	// Responses when the response starts or stops counting. ID,
+	// ReflectionID and CreatedAt are not changed by it.
 	UpdateResponse(ctx context.Context, r reflection.Response) error
 	// PutReaction stores r as r.By's reaction to r.ReflectionID, replacing
 	// an earlier one; a new reaction adds one to the reflection's

@@ -38,6 +38,7 @@ type ReadTx interface {
 	AuditReader
 	AwardReader
 	ScoreReader
+	ReflectionReader
 }
 
 // Tx is a read-write transaction. Reads see the transaction's own writes.
@@ -49,4 +50,5 @@ type Tx interface {
 	AuditWriter
 	AwardWriter
 	ScoreWriter
+	ReflectionWriter
 }

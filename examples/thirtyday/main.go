@@ -1,7 +1,9 @@
 // Command thirtyday runs the reference case: a police force's 30-day
 // programme of digital confidence and online crime reporting habits, with a
-// few hundred simulated officers and staff in about ten teams. It prints a
-// participation line for each day and a progress summary at the end.
+// few hundred simulated officers and staff in about ten teams. Participants
+// complete the day's challenge, some write a reflection, and colleagues
+// respond and react. It prints a participation line for each day and a
+// summary at the end, with the programme's most-reacted insights.
 //
 // By default it stores everything in a SQLite file in a temporary folder
 // (removed afterwards); -store picks memory, a SQLite path, PostgreSQL or
@@ -31,9 +33,12 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/google/uuid"
+
 	"github.com/habitkit/habitkit"
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/memory"
 	"github.com/habitkit/habitkit/storage/sqlstore"
@@ -165,6 +170,79 @@ func (p *participant) chance(d int) float64 {
 	return 0
 }
 
+// reflectChance is the probability that p writes a reflection on a day
+// they completed.
+func (p *participant) reflectChance() float64 {
+	switch p.kind {
+	case keen:
+		return 0.6
+	case steady, sickLeave:
+		return 0.4
+	case lapsing:
+		return 0.2
+	}
+	return 0.3
+}
+
+// Phrase banks for simulated reflections and responses; the seed picks
+// from them, so a run's texts are deterministic.
+var (
+	openings = []string{
+		"The woman at the front counter",
+		"A shop owner on my beat",
+		"The caller about a stolen bike",
+		"An older man reporting a scam",
+		"A student whose phone was taken",
+		"The victim I followed up with",
+		"A neighbourhood meeting",
+	}
+	middles = []string{
+		"had no idea the online form existed",
+		"said the app was quicker than waiting on the phone",
+		"filled in the form with me in five minutes",
+		"asked whether an online report is taken seriously",
+		"wanted to upload photos, which the form allows",
+		"preferred to report from home after work",
+	}
+	endings = []string{
+		"so next time I will show the QR code first.",
+		"and I will mention it at the start, not the end.",
+		"which surprised me.",
+		"and I want to try this on nights too.",
+		"so I told my team at briefing.",
+	}
+	replies = []string{
+		"Same on my shift.",
+		"Good tip, I will try the QR code.",
+		"Did they get a reference number straight away?",
+		"Thanks for sharing, that helps.",
+		"We had the same question at the counter.",
+	}
+)
+
+// phrase returns one simulated reflection sentence.
+func phrase(rng *rand.Rand) string {
+	return openings[rng.IntN(len(openings))] + " " + middles[rng.IntN(len(middles))] + " " + endings[rng.IntN(len(endings))]
+}
+
+// visibilityFor picks who may read a reflection: mostly the team (the
+// default), sometimes everyone, now and then the writer alone.
+func visibilityFor(rng *rand.Rand) reflection.Visibility {
+	switch r := rng.IntN(10); {
+	case r < 6:
+		return 0 // the programme's default: team
+	case r < 9:
+		return reflection.Programme
+	}
+	return reflection.Private
+}
+
+// written is a reflection the simulation wrote.
+type written struct {
+	id     uuid.UUID
+	author *participant
+}
+
 func simulate(ctx context.Context, cfg config, store storage.Store, out io.Writer) error {
 	def, err := habitkit.ParseDefinition(definition)
 	if err != nil {
@@ -189,6 +267,12 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 	counts := map[string]int{}
 	engine.Subscribe(func(e habitkit.Event) {
 		switch e.(type) {
+		case habitkit.Reflected:
+			counts["reflections"]++
+		case habitkit.Responded:
+			counts["responses"]++
+		case habitkit.Reacted:
+			counts["reactions"]++
 		case habitkit.StreakBroken:
 			counts["broken"]++
 		case habitkit.FreezeUsed:
@@ -243,6 +327,7 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 	for day := 1; day <= prog.Length; day++ {
 		date := cohort.Start.AddDays(day - 1)
 		done, lateDone := 0, 0
+		var wrote []written
 		for _, p := range people {
 			// Catch up yesterday inside the grace window.
 			if p.kind == late && day > 1 && rng.Float64() < 0.5 {
@@ -279,6 +364,13 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 				return err
 			}
 			done++
+			if rng.Float64() < p.reflectChance() {
+				id, err := reflect(ctx, engine, rng, p, day)
+				if err != nil {
+					return err
+				}
+				wrote = append(wrote, written{id, p})
+			}
 			// Flaky phone signal: some taps are sent twice.
 			if rng.IntN(20) == 0 {
 				again, err := engine.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: p.en.ID, Day: day})
@@ -291,12 +383,112 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 				replays++
 			}
 		}
+		// In the evening colleagues read the day's reflections, react and
+		// respond; a reflection they may not read is simply not there.
+		now = date.In(loc, 21)
+		if err := respond(ctx, engine, rng, people, wrote); err != nil {
+			return err
+		}
 		pct := 100 * done / len(people)
 		fmt.Fprintf(out, "day %2d %s %s  done %3d/%d %3d%%  caught up %2d  %s\n",
 			day, date.Weekday().String()[:3], date, done, len(people), pct, lateDone, strings.Repeat("#", pct/4))
 	}
 	now = cohort.Start.AddDays(prog.Length+1).In(loc, 12)
 	return summarise(ctx, engine, prog, people, replays, counts, out)
+}
+
+// reflect writes p's reflection on day, answering the day's first prompt
+// (and now and then the second).
+func reflect(ctx context.Context, engine *habitkit.Engine, rng *rand.Rand, p *participant, day int) (uuid.UUID, error) {
+	prompts, err := engine.Prompts(ctx, p.en.ID, day)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	answers := []reflection.Answer{{Prompt: prompts[0], Text: phrase(rng)}}
+	if len(prompts) > 1 && rng.IntN(3) == 0 {
+		answers = append(answers, reflection.Answer{Prompt: prompts[1], Text: phrase(rng)})
+	}
+	out, err := engine.Reflect(ctx, habitkit.ReflectRequest{EnrolmentID: p.en.ID, Day: day, Answers: answers, Visibility: visibilityFor(rng)})
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return out.Reflection.ID, nil
+}
+
+// respond has a few colleagues (mostly from the writer's team) react to
+// and respond to each reflection written today.
+func respond(ctx context.Context, engine *habitkit.Engine, rng *rand.Rand, people []*participant, wrote []written) error {
+	kinds := reflection.ReactionKinds()
+	for _, w := range wrote {
+		for range rng.IntN(7) {
+			reader := people[rng.IntN(len(people))]
+			if rng.IntN(2) == 0 {
+				// A teammate: the same team is every len(teams)-th person.
+				for _, q := range people {
+					if q.team == w.author.team && q != w.author && rng.IntN(8) == 0 {
+						reader = q
+						break
+					}
+				}
+			}
+			by := habitkit.Viewer{Participant: reader.id}
+			err := engine.React(ctx, by, w.id, kinds[rng.IntN(len(kinds))])
+			if err != nil && !errors.Is(err, habitkit.ErrNotFound) && !errors.Is(err, habitkit.ErrOwnItem) {
+				return err
+			}
+			if err == nil && rng.IntN(3) == 0 {
+				if _, err := engine.Respond(ctx, by, w.id, replies[rng.IntN(len(replies))]); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// printInsights prints the programme's five most-reacted reflections, as
+// its moderators see them (team and programme reflections; private ones
+// stay private). Reflections with equal counts are ordered by responses,
+// day and author, so that the output does not depend on IDs.
+func printInsights(ctx context.Context, engine *habitkit.Engine, programmeID string, out io.Writer) error {
+	const top = 5
+	lead := habitkit.Viewer{Participant: "programme-lead", Moderator: true}
+	var items []habitkit.FeedItem
+	req := habitkit.FeedRequest{ProgrammeID: programmeID, Order: habitkit.FeedMostReacted, Limit: 50}
+	for {
+		page, err := engine.Feed(ctx, lead, req)
+		if err != nil {
+			return err
+		}
+		items = append(items, page.Items...)
+		// Read on while the page might end inside a tie for fifth place.
+		if page.Next == "" || (len(items) > top && items[len(items)-1].Reactions < items[top-1].Reactions) {
+			break
+		}
+		req.Cursor = page.Next
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if a.Reactions != b.Reactions {
+			return a.Reactions > b.Reactions
+		}
+		if a.Responses != b.Responses {
+			return a.Responses > b.Responses
+		}
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		return a.Author < b.Author
+	})
+	fmt.Fprintf(out, "\nMost-reacted insights\n")
+	for _, it := range items[:min(top, len(items))] {
+		text := it.Answers[0].Text
+		if r := []rune(text); len(r) > 60 {
+			text = string(r[:59]) + "…"
+		}
+		fmt.Fprintf(out, "  %s, day %2d: %q  %d reactions, %d responses\n", it.Author, it.Day, text, it.Reactions, it.Responses)
+	}
+	return nil
 }
 
 func summarise(ctx context.Context, engine *habitkit.Engine, prog *challenge.Programme, people []*participant, replays int, counts map[string]int, out io.Writer) error {
@@ -362,6 +554,10 @@ func summarise(ctx context.Context, engine *habitkit.Engine, prog *challenge.Pro
 	if err := printBadges(ctx, engine, prog.ID, best, people, out); err != nil {
 		return err
 	}
+	if err := printInsights(ctx, engine, prog.ID, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nReflections written: %d, responses: %d, reactions: %d\n", counts["reflections"], counts["responses"], counts["reactions"])
 	fmt.Fprintf(out, "Streaks broken: %d, freezes used: %d, level-ups: %d, badge awards: %d, duplicate taps absorbed: %d\n",
 		counts["broken"], counts["freezes"], counts["levels"], counts["badges"], replays)
 	return nil

@@ -33,6 +33,12 @@ func checkOutput(t *testing.T, out string, participants string) {
 	assert.Contains(t, out, "Badges (participants holding each")
 	assert.Contains(t, out, "Badge page of officer-0001 (sick leave)")
 	assert.Regexp(t, `First step\s+\d+`, out)
+	assert.Regexp(t, `Reflective practitioner\s+\d+`, out)
+	assert.Contains(t, out, "Most-reacted insights\n")
+	assert.Regexp(t, `(?m)^  officer-\d{4}, day +\d+: ".+"  \d+ reactions, \d+ responses$`, out)
+	insights := out[strings.Index(out, "Most-reacted insights"):]
+	assert.Equal(t, 5, strings.Count(insights, " reactions, "), "the top five insights")
+	assert.Regexp(t, `Reflections written: [1-9]\d*, responses: [1-9]\d*, reactions: [1-9]\d*`, out)
 	assert.Equal(t, 30, strings.Count(out, "\nday "), "one participation line per day")
 }
 

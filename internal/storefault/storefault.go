@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
 
@@ -292,4 +293,95 @@ func (f *faultTx) DeleteScores(ctx context.Context, programmeID, subject string)
 		return nil, err
 	}
 	return f.tx.DeleteScores(ctx, programmeID, subject)
+}
+
+func (f *faultTx) GetReflection(ctx context.Context, id uuid.UUID) (reflection.Reflection, error) {
+	if err := f.s.hit("GetReflection"); err != nil {
+		return reflection.Reflection{}, err
+	}
+	return f.r().GetReflection(ctx, id)
+}
+
+func (f *faultTx) GetReflectionByKey(ctx context.Context, k storage.ReflectionKey) (reflection.Reflection, error) {
+	if err := f.s.hit("GetReflectionByKey"); err != nil {
+		return reflection.Reflection{}, err
+	}
+	return f.r().GetReflectionByKey(ctx, k)
+}
+
+func (f *faultTx) ListReflections(ctx context.Context, q storage.FeedQuery, c storage.Cursor, limit int) (storage.Page[reflection.Reflection], error) {
+	if err := f.s.hit("ListReflections"); err != nil {
+		return storage.Page[reflection.Reflection]{}, err
+	}
+	return f.r().ListReflections(ctx, q, c, limit)
+}
+
+func (f *faultTx) GetResponse(ctx context.Context, id uuid.UUID) (reflection.Response, error) {
+	if err := f.s.hit("GetResponse"); err != nil {
+		return reflection.Response{}, err
+	}
+	return f.r().GetResponse(ctx, id)
+}
+
+func (f *faultTx) ListResponses(ctx context.Context, id uuid.UUID, c storage.Cursor, limit int) (storage.Page[reflection.Response], error) {
+	if err := f.s.hit("ListResponses"); err != nil {
+		return storage.Page[reflection.Response]{}, err
+	}
+	return f.r().ListResponses(ctx, id, c, limit)
+}
+
+func (f *faultTx) GetReaction(ctx context.Context, id uuid.UUID, by challenge.ParticipantID) (reflection.Reaction, error) {
+	if err := f.s.hit("GetReaction"); err != nil {
+		return reflection.Reaction{}, err
+	}
+	return f.r().GetReaction(ctx, id, by)
+}
+
+func (f *faultTx) ListReactionsBy(ctx context.Context, by challenge.ParticipantID, ids []uuid.UUID) ([]reflection.Reaction, error) {
+	if err := f.s.hit("ListReactionsBy"); err != nil {
+		return nil, err
+	}
+	return f.r().ListReactionsBy(ctx, by, ids)
+}
+
+func (f *faultTx) InsertReflection(ctx context.Context, r reflection.Reflection) error {
+	if err := f.s.hit("InsertReflection"); err != nil {
+		return err
+	}
+	return f.tx.InsertReflection(ctx, r)
+}
+
+func (f *faultTx) UpdateReflection(ctx context.Context, r reflection.Reflection) error {
+	if err := f.s.hit("UpdateReflection"); err != nil {
+		return err
+	}
+	return f.tx.UpdateReflection(ctx, r)
+}
+
+func (f *faultTx) InsertResponse(ctx context.Context, r reflection.Response) error {
+	if err := f.s.hit("InsertResponse"); err != nil {
+		return err
+	}
+	return f.tx.InsertResponse(ctx, r)
+}
+
+func (f *faultTx) UpdateResponse(ctx context.Context, r reflection.Response) error {
+	if err := f.s.hit("UpdateResponse"); err != nil {
+		return err
+	}
+	return f.tx.UpdateResponse(ctx, r)
+}
+
+func (f *faultTx) PutReaction(ctx context.Context, r reflection.Reaction) error {
+	if err := f.s.hit("PutReaction"); err != nil {
+		return err
+	}
+	return f.tx.PutReaction(ctx, r)
+}
+
+func (f *faultTx) DeleteReaction(ctx context.Context, id uuid.UUID, by challenge.ParticipantID) error {
+	if err := f.s.hit("DeleteReaction"); err != nil {
+		return err
+	}
+	return f.tx.DeleteReaction(ctx, id, by)
 }

@@ -17,6 +17,7 @@ const chunkSize = 512
 type index[K any] struct {
 	cmp    func(a, b K) int
 	chunks [][]K
+	n      int // number of keys
 }
 
 func newIndex[K any](cmp func(a, b K) int) *index[K] { return &index[K]{cmp: cmp} }
@@ -51,6 +52,7 @@ func (x *index[K]) search(c []K, k K) (int, bool) {
 func (x *index[K]) insert(k K) bool {
 	if len(x.chunks) == 0 {
 		x.chunks = append(x.chunks, []K{k})
+		x.n++
 		return true
 	}
 	ci, c, j := len(x.chunks)-1, x.chunks[len(x.chunks)-1], 0
@@ -71,6 +73,7 @@ func (x *index[K]) insert(k K) bool {
 			// Appending past the end (the usual case for UUIDv7): start a
 			// new chunk rather than leave two half-full ones.
 			x.chunks = append(x.chunks, []K{k})
+			x.n++
 			return true
 		}
 		half := len(c) / 2
@@ -85,6 +88,7 @@ func (x *index[K]) insert(k K) bool {
 		}
 	}
 	x.chunks[ci] = slices.Insert(c, j, k)
+	x.n++
 	return true
 }
 
@@ -100,12 +104,21 @@ func (x *index[K]) remove(k K) bool {
 		return false
 	}
 	c = slices.Delete(c, j, j+1)
+	x.n--
 	if len(c) == 0 {
 		x.chunks = slices.Delete(x.chunks, ci, ci+1)
 	} else {
 		x.chunks[ci] = c
 	}
 	return true
+}
+
+// size returns the number of keys; a nil index holds none.
+func (x *index[K]) size() int {
+	if x == nil {
+		return 0
+	}
+	return x.n
 }
 
 // empty reports whether the index holds no key.
@@ -132,6 +145,33 @@ func (x *index[K]) ascend(after K, first bool, yield func(K) bool) {
 			if !yield(c[j]) {
 				return
 			}
+		}
+	}
+}
+
+// descend calls yield with each key before the key `before` (every key
+// when last is true), in reverse order, until yield returns false.
+func (x *index[K]) descend(before K, last bool, yield func(K) bool) {
+	if len(x.chunks) == 0 {
+		return
+	}
+	ci := len(x.chunks) - 1
+	j := len(x.chunks[ci]) - 1
+	if !last {
+		ci = x.chunkFor(before)
+		j, _ = x.search(x.chunks[ci], before)
+		j-- // the last key < before; found or not
+	}
+	for ci >= 0 {
+		c := x.chunks[ci]
+		for ; j >= 0; j-- {
+			if !yield(c[j]) {
+				return
+			}
+		}
+		ci--
+		if ci >= 0 {
+			j = len(x.chunks[ci]) - 1
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
 
@@ -64,6 +65,22 @@ type Store struct {
 	// DeleteScores walk. Both hold pointers to the same rows.
 	scoreBoards   map[storage.BoardKey]*scoreBoard
 	subjectScores map[subjectKey][]*storage.Score
+	// reflections holds each reflection; reflKeys finds one by its
+	// ReflectionKey (erased reflections, whose EnrolmentID is nil, have
+	// none). reflNewest orders a programme's reflections by ID and
+	// reflReacted by (Reactions, ID); reflBy holds the secondary indexes
+	// (day, team, activity, author, search word) a feed walks when it is
+	// narrower.
+	reflections map[uuid.UUID]*reflRec
+	reflKeys    map[storage.ReflectionKey]uuid.UUID
+	reflNewest  map[string]*index[uuid.UUID]
+	reflReacted map[string]*index[reactedKey]
+	reflBy      map[reflGroup]*index[uuid.UUID]
+	// responses holds each response, and responsesOf a reflection's
+	// responses by ID.
+	responses   map[uuid.UUID]*reflection.Response
+	responsesOf map[uuid.UUID]*index[uuid.UUID]
+	reactions   map[reactionKey]reflection.Reaction
 
 	// r and w are the transaction objects. Views share r (it has no
 	// state); w is used by one Update at a time, under mu, so neither is
@@ -146,6 +163,14 @@ func New(opts *Options) *Store {
 		holders:       make(map[string]map[string]int),
 		scoreBoards:   make(map[storage.BoardKey]*scoreBoard),
 		subjectScores: make(map[subjectKey][]*storage.Score),
+		reflections:   make(map[uuid.UUID]*reflRec),
+		reflKeys:      make(map[storage.ReflectionKey]uuid.UUID),
+		reflNewest:    make(map[string]*index[uuid.UUID]),
+		reflReacted:   make(map[string]*index[reactedKey]),
+		reflBy:        make(map[reflGroup]*index[uuid.UUID]),
+		responses:     make(map[uuid.UUID]*reflection.Response),
+		responsesOf:   make(map[uuid.UUID]*index[uuid.UUID]),
+		reactions:     make(map[reactionKey]reflection.Reaction),
 	}
 	s.r.s = s
 	s.w.s = s
@@ -225,6 +250,8 @@ func (s *Store) Close() error {
 	s.audit, s.auditBy = nil, nil
 	s.awards, s.awardIDs, s.held, s.holders = nil, nil, nil, nil
 	s.scoreBoards, s.subjectScores = nil, nil
+	s.reflections, s.reflKeys, s.reflNewest, s.reflReacted, s.reflBy = nil, nil, nil, nil, nil
+	s.responses, s.responsesOf, s.reactions = nil, nil, nil
 	s.w.undo, s.w.saved, s.w.awards, s.w.scores = nil, nil, nil, nil
 	return nil
 }
@@ -260,6 +287,12 @@ type writer struct {
 	// a transaction created (undoInsertScore), or a row as it was before
 	// it changed (undoUpdateScore) or was deleted (undoDeleteScore).
 	scores []storage.Score
+	// refls, resps and reacts hold the reflections, responses and
+	// reactions as they were before this transaction changed them,
+	// indexed by undoRec.slot, for undo.
+	refls  []*reflRec
+	resps  []*reflection.Response
+	reacts []savedReaction
 }
 
 var _ storage.Tx = (*writer)(nil)
@@ -278,6 +311,12 @@ const (
 	undoInsertScore
 	undoUpdateScore
 	undoDeleteScore
+	undoInsertReflection
+	undoUpdateReflection
+	undoReflectionCounts
+	undoInsertResponse
+	undoUpdateResponse
+	undoReaction
 )
 
 // undoRec says how to reverse one write. Typed records rather than closures
@@ -365,6 +404,19 @@ func (w *writer) reset() {
 	} else {
 		w.scores = w.scores[:0]
 	}
+	clear(w.refls)
+	clear(w.resps)
+	clear(w.reacts)
+	w.refls, w.resps, w.reacts = w.refls[:0], w.resps[:0], w.reacts[:0]
+	if cap(w.refls) > maxRetainedUndo {
+		w.refls = nil
+	}
+	if cap(w.resps) > maxRetainedUndo {
+		w.resps = nil
+	}
+	if cap(w.reacts) > maxRetainedUndo {
+		w.reacts = nil
+	}
 }
 
 // undo reverses one logged write. The log is replayed newest first, so the
@@ -391,6 +443,8 @@ func (s *Store) undo(r *undoRec, w *writer) {
 		s.dropScore(w.scores[r.slot].BoardKey, w.scores[r.slot].Subject)
 	case undoUpdateScore, undoDeleteScore:
 		s.putScore(w.scores[r.slot])
+	default:
+		s.undoReflection(r, w.refls, w.resps, w.reacts)
 	}
 }
 

@@ -109,6 +109,32 @@
 // row, so none is lost and none conflicts; an InnoDB deadlock between
 // transactions creating the same row is retried like any deadlock.
 //
+// From version 4: habitkit_reflections (PK id; unique enrolment_id, day,
+// activity_id, with enrolment_id NULL after erasure; indexes on
+// (programme_id, id) for the newest-first feed, (programme_id, reactions,
+// id) for most-reacted, and on day and author), habitkit_reflection_responses
+// (PK id; index on reflection_id, id) and habitkit_reflection_reactions (PK
+// reflection_id, participant). Answers and moderation state are JSON text;
+// visibility, the hidden, deleted and erased flags and the response and
+// reaction counts are columns, so that a feed applies the visibility rules
+// of reflection.CanRead in its WHERE clause. The counts are kept in the
+// same transaction as the response or reaction write, under a row lock on
+// the reflection.
+//
+// Search: search_text holds a reflection's [storage.SearchWords], spaced.
+// Each searched word must appear in it as ' word ' (LIKE), which makes
+// matching exact on every database; the full-text index narrows first:
+// SQLite FTS5 (an external-content table kept by the adapter, tokenizer
+// unicode61 without diacritic folding), PostgreSQL to_tsvector('simple')
+// with a GIN index, MySQL/MariaDB FULLTEXT with MATCH ... AGAINST in
+// BOOLEAN MODE. InnoDB does not index words shorter than
+// innodb_ft_min_token_size (3 by default), longer than
+// innodb_ft_max_token_size (84) or on its default stopword list, so those
+// words are checked with LIKE alone (a scan of the programme's rows); a
+// server with a custom stopword table needs its words added to the
+// adapter's list. InnoDB's index sees a transaction's own writes only after
+// commit.
+//
 // Instants are stored in UTC with microsecond precision, the precision all
 // three databases share; values are truncated to microseconds and returned
 // as time.Time in UTC. The representation per dialect:

@@ -38,6 +38,9 @@ type Store struct {
 	closed     atomic.Bool
 	// onRetry, when set (by tests), is called before each retry.
 	onRetry func(err error)
+	// ftTokens caches InnoDB's smallest and largest indexed word lengths
+	// (MySQL only), read at the first search.
+	ftTokens atomic.Pointer[[2]int]
 }
 
 var _ storage.Store = (*Store)(nil)

@@ -59,6 +59,9 @@ type Features struct {
 // Programmes, Enrolments, Completions, Audit, Awards, Scores, Tx, Copies,
 // Paging and Concurrency (Awards and Scores hold their own rollback, copy,
 // paging and concurrency cases). Cases within a group run in parallel on one shared store;
+// Programmes, Enrolments, Completions, Audit, Awards, Reflections, Tx,
+// Copies, Paging and Concurrency (Awards and Reflections hold their own
+// copy, paging and rollback cases). Cases within a group run in parallel on one shared store;
 // a few ask NewStore for a store of their own.
 func (s Suite) Run(t *testing.T) {
 	if s.NewStore == nil {
@@ -71,6 +74,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("Audit", h.testAudit)
 	t.Run("Awards", h.testAwards)
 	t.Run("Scores", h.testScores)
+	t.Run("Reflections", h.testReflections)
 	t.Run("Tx", h.testTx)
 	t.Run("Copies", h.testCopies)
 	t.Run("Paging", h.testPaging)

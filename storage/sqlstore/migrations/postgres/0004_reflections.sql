@@ -1,0 +1,63 @@
+-- habitkit schema, version 4 (PostgreSQL): reflections, their responses and
+-- reactions. Types follow version 1. Answers and moderation state are JSON
+-- kept as text (stored as written); counts, visibility and the deleted,
+-- hidden and erased flags are columns so that a feed filters and orders in
+-- its query. search_text holds the answers' search words, lower-cased and
+-- separated by single spaces with one before and after.
+
+CREATE TABLE IF NOT EXISTS habitkit_reflections (
+	id uuid NOT NULL PRIMARY KEY,
+	programme_id text COLLATE "C" NOT NULL,
+	-- NULL after erasure, so that erased reflections never conflict.
+	enrolment_id uuid NULL,
+	author text COLLATE "C" NOT NULL,
+	author_team text COLLATE "C" NOT NULL,
+	day integer NOT NULL,
+	activity_id text COLLATE "C" NOT NULL,
+	variation_id text COLLATE "C" NOT NULL,
+	answers text NOT NULL,
+	visibility smallint NOT NULL,
+	created_at timestamptz NOT NULL,
+	edited_at timestamptz NULL,
+	moderation text NOT NULL,
+	hidden smallint NOT NULL,
+	deleted smallint NOT NULL,
+	erased smallint NOT NULL,
+	responses integer NOT NULL,
+	reactions integer NOT NULL,
+	version bigint NOT NULL,
+	search_text text COLLATE "C" NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS habitkit_reflections_key ON habitkit_reflections (enrolment_id, day, activity_id);
+-- The newest-first feed walks this index backwards; most-reacted the next.
+CREATE INDEX IF NOT EXISTS habitkit_reflections_newest ON habitkit_reflections (programme_id, id);
+CREATE INDEX IF NOT EXISTS habitkit_reflections_reacted ON habitkit_reflections (programme_id, reactions, id);
+CREATE INDEX IF NOT EXISTS habitkit_reflections_day ON habitkit_reflections (programme_id, day, id);
+CREATE INDEX IF NOT EXISTS habitkit_reflections_author ON habitkit_reflections (programme_id, author, id);
+-- Full-text search: the 'simple' configuration (lower-case, no stemming,
+-- no stopwords) over the words the adapter extracted.
+CREATE INDEX IF NOT EXISTS habitkit_reflections_search ON habitkit_reflections USING gin (to_tsvector('simple', search_text));
+
+CREATE TABLE IF NOT EXISTS habitkit_reflection_responses (
+	id uuid NOT NULL PRIMARY KEY,
+	reflection_id uuid NOT NULL,
+	author text COLLATE "C" NOT NULL,
+	author_team text COLLATE "C" NOT NULL,
+	text text NOT NULL,
+	created_at timestamptz NOT NULL,
+	edited_at timestamptz NULL,
+	moderation text NOT NULL,
+	hidden smallint NOT NULL,
+	deleted smallint NOT NULL,
+	erased smallint NOT NULL,
+	version bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS habitkit_reflection_responses_reflection ON habitkit_reflection_responses (reflection_id, id);
+
+CREATE TABLE IF NOT EXISTS habitkit_reflection_reactions (
+	reflection_id uuid NOT NULL,
+	participant text COLLATE "C" NOT NULL,
+	kind smallint NOT NULL,
+	at timestamptz NOT NULL,
+	PRIMARY KEY (reflection_id, participant)
+);

@@ -1,0 +1,713 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/reflection"
+	"github.com/habitkit/habitkit/storage"
+)
+
+const reflectionColumns = "id, programme_id, enrolment_id, author, author_team, day, activity_id, variation_id, answers, visibility, " +
+	"created_at, edited_at, moderation, hidden, deleted, erased, responses, reactions, version"
+
+const responseColumns = "id, reflection_id, author, author_team, text, created_at, edited_at, moderation, hidden, deleted, erased, version"
+
+const reactionColumns = "reflection_id, participant, kind, at"
+
+const (
+	feedListing      = "reflections"
+	responsesListing = "responses"
+)
+
+// feedCursor is the key after which a reflection listing resumes: the last
+// item's ID and, for MostReacted, its Reactions.
+type feedCursor struct {
+	L         string            `json:"l"`
+	Order     storage.FeedOrder `json:"o"`
+	Reactions int               `json:"r,omitempty"`
+	ID        uuid.UUID         `json:"i"`
+}
+
+// responseCursor is the key after which a response listing resumes.
+type responseCursor struct {
+	L  string    `json:"l"`
+	ID uuid.UUID `json:"i"`
+}
+
+// flag turns a bool into the 0/1 of the flag columns.
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nullUUID returns id, or NULL for the nil UUID.
+func nullUUID(id uuid.UUID) any {
+	if id == uuid.Nil {
+		return nil
+	}
+	return id
+}
+
+// nullTime returns t as a query argument, or NULL for the zero time.
+func (t *tx) nullTime(v time.Time) any {
+	if v.IsZero() {
+		return nil
+	}
+	return t.timeArg(v)
+}
+
+// normModerated puts m's times in the stored form (UTC, microseconds), so
+// that its JSON reads back equal.
+func normModerated(m reflection.Moderated) reflection.Moderated {
+	norm := func(v time.Time) time.Time {
+		if v.IsZero() {
+			return time.Time{}
+		}
+		return normTime(v)
+	}
+	m.HiddenAt, m.ReviewedAt = norm(m.HiddenAt), norm(m.ReviewedAt)
+	if len(m.Flags) == 0 {
+		m.Flags = nil
+	} else {
+		m.Flags = slices.Clone(m.Flags)
+		for i := range m.Flags {
+			m.Flags[i].At = norm(m.Flags[i].At)
+		}
+	}
+	return m
+}
+
+func encodeModerated(m reflection.Moderated) (string, error) {
+	b, err := json.Marshal(normModerated(m))
+	return string(b), err
+}
+
+// searchText is the search_text column of a reflection with answers: its
+// search words, each with a space before and after.
+func searchText(answers []reflection.Answer) string {
+	words := storage.ReflectionSearchWords(answers)
+	if len(words) == 0 {
+		return ""
+	}
+	return " " + strings.Join(words, " ") + " "
+}
+
+// scanReflection reads one row of reflectionColumns.
+func scanReflection(d dialect, scan func(dest ...any) error) (reflection.Reflection, error) {
+	var (
+		r                       reflection.Reflection
+		enrolment               uuid.UUID
+		author, team            string
+		answers, moderation     string
+		hidden, deleted, erased int
+		created                 = timeScan{d: d}
+		edited                  = timeScan{d: d}
+	)
+	if err := scan(&r.ID, &r.ProgrammeID, &enrolment, &author, &team, &r.Day, &r.ActivityID, &r.VariationID, &answers, &r.Visibility,
+		&created, &edited, &moderation, &hidden, &deleted, &erased, &r.Responses, &r.Reactions, &r.Version); err != nil {
+		return reflection.Reflection{}, err
+	}
+	r.EnrolmentID = enrolment
+	r.Author, r.AuthorTeam = challenge.ParticipantID(author), challenge.TeamID(team)
+	r.CreatedAt, r.EditedAt = created.t, edited.t
+	r.Deleted, r.AuthorErased = deleted != 0, erased != 0
+	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		return reflection.Reflection{}, fmt.Errorf("decode answers: %w", err)
+	}
+	if len(r.Answers) == 0 {
+		r.Answers = nil
+	}
+	if err := json.Unmarshal([]byte(moderation), &r.Moderated); err != nil {
+		return reflection.Reflection{}, fmt.Errorf("decode moderation: %w", err)
+	}
+	return r, nil
+}
+
+// scanResponse reads one row of responseColumns.
+func scanResponse(d dialect, scan func(dest ...any) error) (reflection.Response, error) {
+	var (
+		r                       reflection.Response
+		author, team            string
+		moderation              string
+		hidden, deleted, erased int
+		created                 = timeScan{d: d}
+		edited                  = timeScan{d: d}
+	)
+	if err := scan(&r.ID, &r.ReflectionID, &author, &team, &r.Text, &created, &edited, &moderation, &hidden, &deleted, &erased, &r.Version); err != nil {
+		return reflection.Response{}, err
+	}
+	r.Author, r.AuthorTeam = challenge.ParticipantID(author), challenge.TeamID(team)
+	r.CreatedAt, r.EditedAt = created.t, edited.t
+	r.Deleted, r.AuthorErased = deleted != 0, erased != 0
+	if err := json.Unmarshal([]byte(moderation), &r.Moderated); err != nil {
+		return reflection.Response{}, fmt.Errorf("decode moderation: %w", err)
+	}
+	return r, nil
+}
+
+func scanReaction(d dialect, scan func(dest ...any) error) (reflection.Reaction, error) {
+	var (
+		r  reflection.Reaction
+		by string
+		at = timeScan{d: d}
+	)
+	if err := scan(&r.ReflectionID, &by, &r.Kind, &at); err != nil {
+		return reflection.Reaction{}, err
+	}
+	r.By, r.At = challenge.ParticipantID(by), at.t
+	return r, nil
+}
+
+// getOne runs a query for at most one row and scans it with scanRow; no
+// row is ErrNotFound.
+func getOne[T any](ctx context.Context, t *tx, op, query string, args []any, scanRow func(scan func(dest ...any) error) (T, error)) (T, error) {
+	var zero T
+	if err := t.check(op); err != nil {
+		return zero, err
+	}
+	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
+	v, err := scanRow(row.Scan)
+	switch {
+	case errors.Is(err, sqlNoRows):
+		return zero, notFound(op)
+	case err != nil:
+		return zero, t.wrap(ctx, op, err)
+	}
+	return v, nil
+}
+
+// GetReflection implements [storage.ReflectionReader.GetReflection].
+func (t *tx) GetReflection(ctx context.Context, id uuid.UUID) (reflection.Reflection, error) {
+	return getOne(ctx, t, "get reflection "+id.String(),
+		"SELECT "+reflectionColumns+" FROM habitkit_reflections WHERE id = ?", []any{id},
+		func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) })
+}
+
+// GetReflectionByKey implements [storage.ReflectionReader.GetReflectionByKey].
+func (t *tx) GetReflectionByKey(ctx context.Context, key storage.ReflectionKey) (reflection.Reflection, error) {
+	op := fmt.Sprintf("get reflection of enrolment %s day %d activity %q", key.EnrolmentID, key.Day, key.ActivityID)
+	if key.EnrolmentID == uuid.Nil {
+		return reflection.Reflection{}, notFound(op)
+	}
+	return getOne(ctx, t, op,
+		"SELECT "+reflectionColumns+" FROM habitkit_reflections WHERE enrolment_id = ? AND day = ? AND activity_id = ?",
+		[]any{key.EnrolmentID, key.Day, key.ActivityID},
+		func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) })
+}
+
+// visibilityCondition is the SQL form of reflection.CanRead for a
+// reflection row and viewer v (who is not anonymous), with its arguments.
+// The storagetest suite proves the two agree.
+func visibilityCondition(v reflection.Viewer) (string, []any) {
+	var b strings.Builder
+	args := []any{string(v.Participant)}
+	b.WriteString("deleted = 0 AND erased = 0 AND (author = ?")
+	if v.Moderator {
+		// Moderators are in every team and programme audience, and read
+		// hidden reflections there.
+		fmt.Fprintf(&b, " OR visibility IN (%d, %d))", reflection.Team, reflection.Programme)
+		return b.String(), args
+	}
+	fmt.Fprintf(&b, " OR (hidden = 0 AND (visibility = %d", reflection.Programme)
+	var teams []any
+	for _, team := range append([]challenge.TeamID{v.Team}, v.ManagerOf...) {
+		if team != "" && !slices.Contains(teams, any(string(team))) {
+			teams = append(teams, string(team))
+		}
+	}
+	if len(teams) > 0 {
+		fmt.Fprintf(&b, " OR (visibility = %d AND author_team IN (?%s))", reflection.Team, strings.Repeat(", ?", len(teams)-1))
+		args = append(args, teams...)
+	}
+	b.WriteString(")))")
+	return b.String(), args
+}
+
+// ListReflections implements [storage.ReflectionReader.ListReflections]
+// with one query: the viewer's visibility and every filter are in its
+// WHERE clause, and it walks the (programme_id, id) or (programme_id,
+// reactions, id) index from the cursor. A search adds the dialect's
+// full-text condition and, for every word, search_text LIKE '% word %',
+// which makes whole-word matching exact whatever the full-text index does.
+func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor storage.Cursor, limit int) (storage.Page[reflection.Reflection], error) {
+	op := fmt.Sprintf("list reflections of programme %q", q.ProgrammeID)
+	var page storage.Page[reflection.Reflection]
+	var c feedCursor
+	if cursor != "" {
+		if err := decodeCursor(cursor, feedListing, &c, &c.L); err != nil {
+			return page, fmt.Errorf("sqlstore: %s: %w", op, err)
+		}
+		if c.Order != q.Order {
+			return page, fmt.Errorf("sqlstore: %s: %w: cursor of another order", op, storage.ErrBadCursor)
+		}
+	}
+	if q.Order != storage.Newest && q.Order != storage.MostReacted {
+		return page, fmt.Errorf("sqlstore: %s: %w", op, challenge.Invalid("order", "must be Newest or MostReacted, not %d", q.Order))
+	}
+	if q.Viewer.Participant == "" {
+		return page, nil // anonymous viewers read nothing
+	}
+	var words []string
+	if q.Search != "" {
+		if words = storage.SearchWords(q.Search); len(words) == 0 {
+			return page, nil // a search without words matches nothing
+		}
+	}
+	vis, visArgs := visibilityCondition(q.Viewer)
+	query := "SELECT " + reflectionColumns + " FROM habitkit_reflections WHERE programme_id = ? AND " + vis
+	args := append([]any{q.ProgrammeID}, visArgs...)
+	if q.Day != 0 {
+		query += " AND day = ?"
+		args = append(args, q.Day)
+	}
+	if q.TeamID != "" {
+		query += " AND author_team = ?"
+		args = append(args, string(q.TeamID))
+	}
+	if q.ActivityID != "" {
+		query += " AND activity_id = ?"
+		args = append(args, q.ActivityID)
+	}
+	if q.Author != "" {
+		query += " AND author = ?"
+		args = append(args, string(q.Author))
+	}
+	if len(words) > 0 {
+		cond, condArgs, err := t.searchCondition(ctx, op, words)
+		if err != nil {
+			return page, err
+		}
+		if cond != "" {
+			query += " AND " + cond
+			args = append(args, condArgs...)
+		}
+		for _, w := range words {
+			query += " AND search_text LIKE ?"
+			args = append(args, "% "+w+" %")
+		}
+	}
+	order := " ORDER BY id DESC"
+	if q.Order == storage.MostReacted {
+		order = " ORDER BY reactions DESC, id DESC"
+	}
+	if cursor != "" {
+		if q.Order == storage.MostReacted {
+			query += " AND (reactions, id) < (?, ?)"
+			args = append(args, c.Reactions, c.ID)
+		} else {
+			query += " AND id < ?"
+			args = append(args, c.ID)
+		}
+	}
+	return listPage(ctx, t, op, query+order, args, storage.ClampLimit(limit),
+		func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) },
+		func(last reflection.Reflection) storage.Cursor {
+			return storage.EncodeCursor(feedCursor{L: feedListing, Order: q.Order, Reactions: last.Reactions, ID: last.ID})
+		})
+}
+
+// searchCondition returns the dialect's full-text condition for words
+// (every word must match), or "" when the index cannot help.
+func (t *tx) searchCondition(ctx context.Context, op string, words []string) (string, []any, error) {
+	switch t.s.d.kind() {
+	case SQLite:
+		// FTS5 phrases, implicitly ANDed: "w1" "w2".
+		quoted := make([]string, len(words))
+		for i, w := range words {
+			quoted[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		}
+		return "seq IN (SELECT rowid FROM habitkit_reflection_search WHERE habitkit_reflection_search MATCH ?)",
+			[]any{strings.Join(quoted, " ")}, nil
+	case Postgres:
+		// The parser splits very long words differently, or drops them
+		// (over 2047 bytes); LIKE alone checks those.
+		var ws []string
+		for _, w := range words {
+			if len(w) < 2000 {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) == 0 {
+			return "", nil, nil
+		}
+		return "to_tsvector('simple', search_text) @@ plainto_tsquery('simple', ?)", []any{strings.Join(ws, " ")}, nil
+	case MySQL:
+		minLen, maxLen, err := t.s.fullTextTokenSizes(ctx, t, op)
+		if err != nil {
+			return "", nil, err
+		}
+		var terms []string
+		for _, w := range words {
+			if n := len([]rune(w)); n >= minLen && n <= maxLen && !innodbStopwords[w] {
+				terms = append(terms, "+"+w)
+			}
+		}
+		if len(terms) == 0 {
+			return "", nil, nil
+		}
+		return "MATCH (search_text) AGAINST (? IN BOOLEAN MODE)", []any{strings.Join(terms, " ")}, nil
+	}
+	return "", nil, nil
+}
+
+// innodbStopwords is InnoDB's default full-text stopword list
+// (INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD). Its words are not
+// indexed, so a search matches them with LIKE alone.
+var innodbStopwords = map[string]bool{
+	"a": true, "about": true, "an": true, "are": true, "as": true, "at": true, "be": true, "by": true,
+	"com": true, "de": true, "en": true, "for": true, "from": true, "how": true, "i": true, "in": true,
+	"is": true, "it": true, "la": true, "of": true, "on": true, "or": true, "that": true, "the": true,
+	"this": true, "to": true, "was": true, "what": true, "when": true, "where": true, "who": true,
+	"will": true, "with": true, "und": true, "www": true,
+}
+
+// fullTextTokenSizes returns InnoDB's smallest and largest indexed word
+// lengths, read from the server once.
+func (s *Store) fullTextTokenSizes(ctx context.Context, t *tx, op string) (int, int, error) {
+	if v := s.ftTokens.Load(); v != nil {
+		return v[0], v[1], nil
+	}
+	var minLen, maxLen int
+	if err := t.queryRow(ctx, op, "SELECT @@innodb_ft_min_token_size, @@innodb_ft_max_token_size", nil, &minLen, &maxLen); err != nil {
+		return 0, 0, err
+	}
+	s.ftTokens.Store(&[2]int{minLen, maxLen})
+	return minLen, maxLen, nil
+}
+
+// GetResponse implements [storage.ReflectionReader.GetResponse].
+func (t *tx) GetResponse(ctx context.Context, id uuid.UUID) (reflection.Response, error) {
+	return getOne(ctx, t, "get response "+id.String(),
+		"SELECT "+responseColumns+" FROM habitkit_reflection_responses WHERE id = ?", []any{id},
+		func(scan func(...any) error) (reflection.Response, error) { return scanResponse(t.s.d, scan) })
+}
+
+// ListResponses implements [storage.ReflectionReader.ListResponses].
+func (t *tx) ListResponses(ctx context.Context, reflectionID uuid.UUID, cursor storage.Cursor, limit int) (storage.Page[reflection.Response], error) {
+	op := "list responses to reflection " + reflectionID.String()
+	q := "SELECT " + responseColumns + " FROM habitkit_reflection_responses WHERE reflection_id = ?"
+	args := []any{reflectionID}
+	if cursor != "" {
+		var c responseCursor
+		if err := decodeCursor(cursor, responsesListing, &c, &c.L); err != nil {
+			return storage.Page[reflection.Response]{}, fmt.Errorf("sqlstore: %s: %w", op, err)
+		}
+		q += " AND id > ?"
+		args = append(args, c.ID)
+	}
+	return listPage(ctx, t, op, q+" ORDER BY id", args, storage.ClampLimit(limit),
+		func(scan func(...any) error) (reflection.Response, error) { return scanResponse(t.s.d, scan) },
+		func(last reflection.Response) storage.Cursor {
+			return storage.EncodeCursor(responseCursor{L: responsesListing, ID: last.ID})
+		})
+}
+
+// GetReaction implements [storage.ReflectionReader.GetReaction].
+func (t *tx) GetReaction(ctx context.Context, reflectionID uuid.UUID, by challenge.ParticipantID) (reflection.Reaction, error) {
+	return getOne(ctx, t, fmt.Sprintf("get reaction of %q to reflection %s", by, reflectionID),
+		"SELECT "+reactionColumns+" FROM habitkit_reflection_reactions WHERE reflection_id = ? AND participant = ?",
+		[]any{reflectionID, string(by)},
+		func(scan func(...any) error) (reflection.Reaction, error) { return scanReaction(t.s.d, scan) })
+}
+
+// ListReactionsBy implements [storage.ReflectionReader.ListReactionsBy]
+// with one query per MaxLimit reflections.
+func (t *tx) ListReactionsBy(ctx context.Context, by challenge.ParticipantID, reflectionIDs []uuid.UUID) ([]reflection.Reaction, error) {
+	op := fmt.Sprintf("list reactions of %q", by)
+	var out []reflection.Reaction
+	for chunk := range slices.Chunk(reflectionIDs, storage.MaxLimit) {
+		args := []any{string(by)}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := t.query(ctx, op, "SELECT "+reactionColumns+" FROM habitkit_reflection_reactions WHERE participant = ? AND reflection_id IN (?"+
+			strings.Repeat(", ?", len(chunk)-1)+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				r, err := scanReaction(t.s.d, rows.Scan)
+				if err != nil {
+					return t.wrap(ctx, op, err)
+				}
+				out = append(out, r)
+			}
+			if err := rows.Err(); err != nil {
+				return t.wrap(ctx, op, err)
+			}
+			return nil
+		}()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// InsertReflection implements [storage.ReflectionWriter.InsertReflection].
+func (t *tx) InsertReflection(ctx context.Context, r reflection.Reflection) error {
+	op := "insert reflection " + r.ID.String()
+	answers, err := json.Marshal(r.Answers)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	moderation, err := encodeModerated(r.Moderated)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if err := t.insert(ctx, op,
+		"INSERT INTO habitkit_reflections ("+reflectionColumns+", search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+		r.ID, r.ProgrammeID, nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.Day, r.ActivityID, r.VariationID,
+		string(answers), int(r.Visibility), t.timeArg(r.CreatedAt), t.nullTime(r.EditedAt), moderation,
+		flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.Version, searchText(r.Answers)); err != nil {
+		return err
+	}
+	return t.indexSearch(ctx, op, r.ID)
+}
+
+// indexSearch adds the reflection's search_text to SQLite's external-content
+// full-text table; PostgreSQL and MySQL index the column themselves.
+func (t *tx) indexSearch(ctx context.Context, op string, id uuid.UUID) error {
+	if t.s.d.kind() != SQLite {
+		return nil
+	}
+	_, err := t.exec(ctx, op,
+		"INSERT INTO habitkit_reflection_search (rowid, search_text) SELECT seq, search_text FROM habitkit_reflections WHERE id = ?", id)
+	return err
+}
+
+// unindexSearch removes the reflection's current search_text from SQLite's
+// full-text table, before the column changes.
+func (t *tx) unindexSearch(ctx context.Context, op string, id uuid.UUID) error {
+	if t.s.d.kind() != SQLite {
+		return nil
+	}
+	_, err := t.exec(ctx, op,
+		"INSERT INTO habitkit_reflection_search (habitkit_reflection_search, rowid, search_text) SELECT 'delete', seq, search_text FROM habitkit_reflections WHERE id = ?", id)
+	return err
+}
+
+// UpdateReflection implements [storage.ReflectionWriter.UpdateReflection]
+// as a compare-and-swap on the version column, like UpdateEnrolment.
+func (t *tx) UpdateReflection(ctx context.Context, r reflection.Reflection) error {
+	op := fmt.Sprintf("update reflection %s version %d", r.ID, r.Version)
+	answers, err := json.Marshal(r.Answers)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	moderation, err := encodeModerated(r.Moderated)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	text := searchText(r.Answers)
+	// The old text leaves the full-text index first (SQLite only); the
+	// whole transaction fails if the update below does.
+	var stored string
+	err = t.queryRow(ctx, op, "SELECT search_text FROM habitkit_reflections WHERE id = ? AND version = ?"+t.lockIfWrite(),
+		[]any{r.ID, r.Version}, &stored)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_reflections WHERE id = ?", r.ID)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return notFound(op)
+		}
+		return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
+	case err != nil:
+		return err
+	}
+	reindex := stored != text
+	if reindex {
+		if err := t.unindexSearch(ctx, op, r.ID); err != nil {
+			return err
+		}
+	}
+	n, err := t.exec(ctx, op,
+		"UPDATE habitkit_reflections SET enrolment_id = ?, author = ?, author_team = ?, variation_id = ?, answers = ?, visibility = ?, "+
+			"edited_at = ?, moderation = ?, hidden = ?, deleted = ?, erased = ?, search_text = ?, version = version + 1 WHERE id = ? AND version = ?",
+		nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.VariationID, string(answers), int(r.Visibility),
+		t.nullTime(r.EditedAt), moderation, flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), text, r.ID, r.Version)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		// The row was locked and matched above; only a missing lock
+		// (SQLite needs none: writers are serialized) could get here.
+		return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
+	}
+	if reindex {
+		return t.indexSearch(ctx, op, r.ID)
+	}
+	return nil
+}
+
+// lockIfWrite is the dialect's lock suffix in a write transaction.
+func (t *tx) lockIfWrite() string {
+	if t.write {
+		return t.s.d.lockSuffix()
+	}
+	return ""
+}
+
+// lockReflection locks the reflection with id for the rest of the
+// transaction and reports whether it exists. Response and reaction writes
+// take it first, so that concurrent writers of one reflection's counts
+// and reactions queue rather than conflict.
+func (t *tx) lockReflection(ctx context.Context, op string, id uuid.UUID) error {
+	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_reflections WHERE id = ?"+t.lockIfWrite(), id)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return fmt.Errorf("sqlstore: %s: reflection %s: %w", op, id, storage.ErrNotFound)
+	}
+	return nil
+}
+
+// addCounts adds to the reflection's counts in the same transaction.
+func (t *tx) addCounts(ctx context.Context, op string, id uuid.UUID, responses, reactions int) error {
+	_, err := t.exec(ctx, op, "UPDATE habitkit_reflections SET responses = responses + ?, reactions = reactions + ? WHERE id = ?",
+		responses, reactions, id)
+	return err
+}
+
+// countsResponse reports whether a response counts toward its
+// reflection's Responses.
+func countsResponse(deleted, hidden, erased bool) bool { return !deleted && !hidden && !erased }
+
+// InsertResponse implements [storage.ReflectionWriter.InsertResponse].
+func (t *tx) InsertResponse(ctx context.Context, r reflection.Response) error {
+	op := "insert response " + r.ID.String()
+	moderation, err := encodeModerated(r.Moderated)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	if err := t.lockReflection(ctx, op, r.ReflectionID); err != nil {
+		return err
+	}
+	if err := t.insert(ctx, op,
+		"INSERT INTO habitkit_reflection_responses ("+responseColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.ID, r.ReflectionID, string(r.Author), string(r.AuthorTeam), r.Text, t.timeArg(r.CreatedAt), t.nullTime(r.EditedAt),
+		moderation, flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.Version); err != nil {
+		return err
+	}
+	if countsResponse(r.Deleted, r.Hidden, r.AuthorErased) {
+		return t.addCounts(ctx, op, r.ReflectionID, 1, 0)
+	}
+	return nil
+}
+
+// UpdateResponse implements [storage.ReflectionWriter.UpdateResponse]. ID,
+// ReflectionID and CreatedAt keep their stored values.
+func (t *tx) UpdateResponse(ctx context.Context, r reflection.Response) error {
+	op := fmt.Sprintf("update response %s version %d", r.ID, r.Version)
+	moderation, err := encodeModerated(r.Moderated)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	var (
+		parent                  uuid.UUID
+		version                 int64
+		hidden, deleted, erased int
+	)
+	err = t.queryRow(ctx, op, "SELECT reflection_id, version, hidden, deleted, erased FROM habitkit_reflection_responses WHERE id = ?",
+		[]any{r.ID}, &parent, &version, &hidden, &deleted, &erased)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return notFound(op)
+	case err != nil:
+		return err
+	case version != r.Version:
+		return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
+	}
+	// The parent's lock serializes writers of its responses and counts.
+	if err := t.lockReflection(ctx, op, parent); err != nil {
+		return err
+	}
+	n, err := t.exec(ctx, op,
+		"UPDATE habitkit_reflection_responses SET author = ?, author_team = ?, text = ?, edited_at = ?, moderation = ?, "+
+			"hidden = ?, deleted = ?, erased = ?, version = version + 1 WHERE id = ? AND version = ?",
+		string(r.Author), string(r.AuthorTeam), r.Text, t.nullTime(r.EditedAt), moderation,
+		flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.ID, r.Version)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
+	}
+	was := countsResponse(deleted != 0, hidden != 0, erased != 0)
+	switch now := countsResponse(r.Deleted, r.Hidden, r.AuthorErased); {
+	case was && !now:
+		return t.addCounts(ctx, op, parent, -1, 0)
+	case !was && now:
+		return t.addCounts(ctx, op, parent, 1, 0)
+	}
+	return nil
+}
+
+// PutReaction implements [storage.ReflectionWriter.PutReaction]: under the
+// reflection's lock, replace the reaction, or insert it and count it.
+func (t *tx) PutReaction(ctx context.Context, r reflection.Reaction) error {
+	op := fmt.Sprintf("put reaction of %q to reflection %s", r.By, r.ReflectionID)
+	if err := t.lockReflection(ctx, op, r.ReflectionID); err != nil {
+		return err
+	}
+	n, err := t.exec(ctx, op, "UPDATE habitkit_reflection_reactions SET kind = ?, at = ? WHERE reflection_id = ? AND participant = ?",
+		int(r.Kind), t.timeArg(r.At), r.ReflectionID, string(r.By))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if t.s.d.kind() == MySQL {
+		// MySQL counts changed rows, not matched ones: an identical
+		// replacement changes none.
+		ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_reflection_reactions WHERE reflection_id = ? AND participant = ?",
+			r.ReflectionID, string(r.By))
+		if err != nil || ok {
+			return err
+		}
+	}
+	if err := t.insert(ctx, op, "INSERT INTO habitkit_reflection_reactions ("+reactionColumns+") VALUES (?, ?, ?, ?)",
+		r.ReflectionID, string(r.By), int(r.Kind), t.timeArg(r.At)); err != nil {
+		return err
+	}
+	return t.addCounts(ctx, op, r.ReflectionID, 0, 1)
+}
+
+// DeleteReaction implements [storage.ReflectionWriter.DeleteReaction].
+func (t *tx) DeleteReaction(ctx context.Context, reflectionID uuid.UUID, by challenge.ParticipantID) error {
+	op := fmt.Sprintf("delete reaction of %q to reflection %s", by, reflectionID)
+	if err := t.lockReflection(ctx, op, reflectionID); err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return notFound(op)
+		}
+		return err
+	}
+	n, err := t.exec(ctx, op, "DELETE FROM habitkit_reflection_reactions WHERE reflection_id = ? AND participant = ?",
+		reflectionID, string(by))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return notFound(op)
+	}
+	return t.addCounts(ctx, op, reflectionID, 0, -1)
+}

@@ -11,7 +11,7 @@ import (
 // Key is opaque to the index (the engine builds it from the programme,
 // board, period and partition); one index holds any number of boards.
 type Board struct {
-	// Key identifies the board; at most 512 bytes.
+	// Key identifies the board: 1 to MaxKeyLen bytes.
 	Key string
 	// Ranking is the board's tie rule. Every call for one Key must pass
 	// the same Ranking.
@@ -20,9 +20,11 @@ type Board struct {
 
 // Update sets or removes one member's score on a board.
 type Update struct {
-	// Member is the ranked subject; at most 128 bytes.
+	// Member is the ranked subject: 1 to MaxMemberLen bytes, any bytes
+	// (ids compare byte by byte).
 	Member string
-	// Score is the ranked value; higher ranks better.
+	// Score is the ranked value; higher ranks better. It must lie within
+	// ±MaxScore (ignored when Remove is set).
 	Score int64
 	// At is when Score was reached (Unix nanoseconds): the FirstReached
 	// tie-break and the listing order among ties.
@@ -30,11 +32,29 @@ type Update struct {
 	// Version orders the updates of one member: an index applies an update
 	// only when its Version is greater than the last one it applied for
 	// that member on that board (removals included), so a repeated or late
-	// delivery never rolls a board back. Versions start at 1.
+	// delivery never rolls a board back. Versions start at 1 and must not
+	// exceed MaxVersion.
 	Version int64
 	// Remove takes the member off the board instead of setting a score.
+	// The index keeps the removal's Version (a tombstone) so that a late
+	// update with a smaller Version cannot bring the member back.
 	Remove bool
 }
+
+// Limits every Index enforces, so that implementations agree on what they
+// accept. Redis keeps sorted-set scores as float64, which holds every
+// integer of magnitude up to 2^53 exactly and no more; the same bound on
+// versions lets a Lua script compare them as numbers.
+const (
+	// MaxScore bounds Update.Score: |Score| <= MaxScore.
+	MaxScore = 1 << 53
+	// MaxVersion bounds Update.Version: 1 <= Version <= MaxVersion.
+	MaxVersion = 1 << 53
+	// MaxKeyLen bounds len(Board.Key) in bytes.
+	MaxKeyLen = 512
+	// MaxMemberLen bounds len(Update.Member) in bytes.
+	MaxMemberLen = 128
+)
 
 // Ranked is one member's place on a board.
 type Ranked struct {
@@ -70,7 +90,11 @@ const (
 	Ready
 )
 
-// Errors an Index returns; test with errors.Is.
+// Errors an Index returns, wrapped with context; test with errors.Is. Bad
+// input (an empty or too long key or member, a score or version out of
+// range, an unknown Ranking, a negative position or count) is a
+// *challenge.ValidationError naming the field, matching challenge.ErrInvalid,
+// and changes nothing: Apply checks every update before it applies any.
 var (
 	// ErrNotRanked reports a member the board does not hold.
 	ErrNotRanked = errors.New("rankindex: member not on the board")
@@ -86,7 +110,9 @@ var (
 // Warming: a board starts Cold. The engine calls BeginWarm; the caller that
 // gets true loads every stored score with Apply (in pages, in any order,
 // interleaved with live updates: versions make the result exact) and then
-// calls FinishWarm. Queries on a board that is not Ready return ErrWarming.
+// calls FinishWarm. Queries on a board that is not Ready (Standing,
+// RankOfScore, Range, Neighbourhood) return ErrWarming; Apply is accepted in
+// every state, so live updates made during the warm-up are not lost.
 type Index interface {
 	// Apply applies updates to board b in order, each subject to the
 	// Version rule. It may be called on a board in any state.
@@ -96,10 +122,12 @@ type Index interface {
 	// BeginWarm claims the warm-up of a Cold board: true means the caller
 	// must load it and call FinishWarm (or AbandonWarm on failure).
 	BeginWarm(ctx context.Context, b Board) (bool, error)
-	// FinishWarm marks board b Ready.
+	// FinishWarm marks board b Ready, whatever its state.
 	FinishWarm(ctx context.Context, b Board) error
 	// AbandonWarm returns a Warming board to Cold so that a later caller
-	// can try again.
+	// can try again; it leaves a Cold or Ready board as it is. The scores
+	// applied so far stay: the next warm-up applies every score again, and
+	// versions keep the result exact.
 	AbandonWarm(ctx context.Context, b Board) error
 	// Standing returns member's standing, ErrNotRanked if the board does
 	// not hold it.
@@ -109,12 +137,13 @@ type Index interface {
 	// size: how a participant kept off the board sees where they stand.
 	RankOfScore(ctx context.Context, b Board, score int64) (rank, total int, err error)
 	// Range returns up to n members from 0-based position from, in listing
-	// order.
+	// order: fewer at the end of the board, none when from is past it.
 	Range(ctx context.Context, b Board, from, n int) ([]Ranked, error)
 	// Neighbourhood returns up to k members above member, member, and up to
-	// k below, in listing order; ErrNotRanked if the board does not hold
-	// member.
+	// k below, in listing order (fewer at either end of the board);
+	// ErrNotRanked if the board does not hold member.
 	Neighbourhood(ctx context.Context, b Board, member string, k int) ([]Ranked, error)
-	// Drop forgets board b entirely (it becomes Cold).
+	// Drop forgets board b entirely, versions and tombstones included (it
+	// becomes Cold).
 	Drop(ctx context.Context, b Board) error
 }

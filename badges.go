@@ -94,6 +94,7 @@ func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Fact
 		Today:    today,
 		Day:      day,
 		Over:     today > ed.p.Length,
+		Position: en.FinalPosition,
 	}
 	// A missing entry reads as 0, so the common case allocates no map.
 	if rc := en.Reflections; rc != (challenge.ReflectionCounts{}) {

@@ -72,8 +72,9 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 	now := e.clock.Now().UTC()
 	var en challenge.Enrolment
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = events[:0]
+		events, scores = events[:0], scores[:0]
 		var err error
 		en, err = tx.GetEnrolment(ctx, id)
 		if err != nil {
@@ -84,6 +85,7 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 			return err
 		}
 		p := ed.p
+		old := en.Clone()
 		if err := change(now, p, &en); err != nil {
 			return err
 		}
@@ -91,6 +93,12 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 		if err != nil {
 			return err
 		}
+		if old.TeamID != en.TeamID {
+			if scores, err = e.moveTeam(ctx, tx, ed, &old, &en, today, now, scores); err != nil {
+				return err
+			}
+		}
+		was := metricsOf(&en.Progress)
 		cal := challenge.NewCalendar(p, &en)
 		before := en.Progress.Level
 		en.Progress = challenge.Recompute(cal, en.Progress.Done, today)
@@ -103,6 +111,9 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 		if err != nil {
 			return err
 		}
+		if scores, err = e.addScores(ctx, tx, ed, &en, was, 0, now, scores); err != nil {
+			return err
+		}
 		if err := tx.UpdateEnrolment(ctx, en); err != nil {
 			return err
 		}
@@ -112,6 +123,7 @@ func (e *Engine) modify(ctx context.Context, what string, id uuid.UUID, change f
 	if err != nil {
 		return challenge.Enrolment{}, fmt.Errorf("habitkit: %s: enrolment %s: %w", what, id, err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return en, nil
 }

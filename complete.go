@@ -64,12 +64,15 @@ func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, er
 	op := e.completeOps.Get().(*completeOp)
 	op.req, op.now, op.listen = req, e.clock.Now().UTC(), e.hasListeners()
 	err := e.update(ctx, op.fn)
-	out, events := op.out, op.events
-	*op = completeOp{e: e, fn: op.fn}
-	e.completeOps.Put(op)
+	out, events, scores := op.out, op.events, op.scores
+	*op = completeOp{e: e, fn: op.fn, scores: scores[:0]}
 	if err != nil {
+		e.completeOps.Put(op)
 		return Outcome{}, e.completeErr(req, err)
 	}
+	e.applyScores(scores)
+	clear(scores)
+	e.completeOps.Put(op)
 	e.deliver(events)
 	return out, nil
 }
@@ -85,6 +88,7 @@ type completeOp struct {
 	listen bool
 	out    Outcome
 	events []Event
+	scores []scoreChange // rows to apply to the rank index after commit
 }
 
 func newCompleteOp(e *Engine) *completeOp {
@@ -97,7 +101,8 @@ func newCompleteOp(e *Engine) *completeOp {
 // since the store or the engine may run it again.
 func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
 	var err error
-	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil)
+	op.scores = op.scores[:0]
+	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores)
 	return err
 }
 
@@ -120,7 +125,7 @@ func validateCompleteRequest(req CompleteRequest) error {
 }
 
 // complete is one attempt of Complete inside tx.
-func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event) (Outcome, []Event, error) {
+func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange) (Outcome, []Event, error) {
 	if req.IdempotencyKey != "" {
 		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
 		switch {
@@ -170,6 +175,7 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	cal := challenge.NewCalendar(p, &en)
 	var buf [8]challenge.Change
 	longestBefore := en.Progress.Longest
+	before := metricsOf(&en.Progress)
 	changes := en.Progress.Record(cal, day, today, buf[:0])
 	id, err := e.ids.next()
 	if err != nil {
@@ -204,6 +210,9 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	// pending gap settles as missed, and then every badge is re-checked.
 	earned, events, err := e.evaluateBadges(ctx, tx, ed, &en, today, day, completionSources, en.Progress.Longest >= longestBefore, now, listen, events)
 	if err != nil {
+		return Outcome{}, events, err
+	}
+	if *scores, err = e.addScores(ctx, tx, ed, &en, before, day, now, *scores); err != nil {
 		return Outcome{}, events, err
 	}
 	if err := tx.UpdateEnrolment(ctx, en); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/internal/testclock"
+	"github.com/habitkit/habitkit/leaderboard"
 	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/memory"
 )
@@ -54,7 +55,7 @@ func runConcurrentCompletions(t *testing.T, size loadSize, clock *testclock.Cloc
 	ctx := context.Background()
 	clock.Set(loadStart)
 	e0 := engines[0]
-	_, err := e0.PublishDefinition(ctx, habitkit.Definition{Programme: concurrencyProgramme(), Badges: loadBadges()})
+	_, err := e0.PublishDefinition(ctx, habitkit.Definition{Programme: concurrencyProgramme(), Badges: loadBadges(), Leaderboards: loadBoards()})
 	require.NoError(t, err)
 
 	keys := size.workers * size.perWorker / 2 // each key is sent by two workers
@@ -153,6 +154,69 @@ func runConcurrentCompletions(t *testing.T, size loadSize, clock *testclock.Cloc
 		}
 		require.Equal(t, map[string]int{"first": 1, "daily": size.daysEach, "tiers": 3}, earned, "participant %d: badge occurrences", i)
 		require.Len(t, got.Badges, total, "participant %d: the enrolment's held badges match the stored awards", i)
+	}
+	checkLoadBoards(t, e0, ens, size, len(engines) == 1)
+}
+
+// loadBoards are boards of people and teams over the whole programme and
+// by week: every completion writes four score rows, two of them shared by
+// a whole team, so racing writers meet on them.
+func loadBoards() leaderboard.Settings {
+	return leaderboard.Settings{Boards: []leaderboard.Board{
+		{ID: "points", Title: "Points", Subject: leaderboard.People},
+		{ID: "weekly", Title: "Weekly", Subject: leaderboard.People, Period: leaderboard.Weekly, Metric: leaderboard.Completions},
+		{ID: "teams", Title: "Teams", Subject: leaderboard.Teams},
+		{ID: "team-weeks", Title: "Team weeks", Subject: leaderboard.Teams, Period: leaderboard.Weekly, Metric: leaderboard.Completions},
+	}}
+}
+
+// checkLoadBoards checks every stored score after the load against the
+// participants' progress: people's points and weekly completions, and each
+// team's totals, so a lost or doubled increment on a shared team row shows.
+// When one engine did all the writing its rank index must agree too.
+func checkLoadBoards(t *testing.T, e *habitkit.Engine, ens []challenge.Enrolment, size loadSize, oneEngine bool) {
+	t.Helper()
+	ctx := context.Background()
+	start := challenge.NewDate(2027, 1, 1)
+	weekOf := func(day int) string { return leaderboard.PeriodKey(leaderboard.Weekly, start.AddDays(day-1)) }
+	perWeek := map[string]int64{}
+	for d := 1; d <= size.daysEach; d++ {
+		perWeek[weekOf(d)]++
+	}
+	teamPoints := map[challenge.TeamID]int64{}
+	teamMembers := map[challenge.TeamID]int64{}
+	for i, en := range ens {
+		pr, err := e.Progress(ctx, en.ID)
+		require.NoError(t, err)
+		teamPoints[en.TeamID] += int64(pr.Points)
+		teamMembers[en.TeamID]++
+		st, err := e.Standing(ctx, habitkit.BoardQuery{ProgrammeID: "load", BoardID: "points", Viewer: en.ParticipantID})
+		require.NoError(t, err)
+		require.EqualValues(t, pr.Points, st.Score, "participant %d: points board", i)
+		for week, n := range perWeek {
+			st, err := e.Standing(ctx, habitkit.BoardQuery{ProgrammeID: "load", BoardID: "weekly", Period: week, Viewer: en.ParticipantID})
+			require.NoError(t, err)
+			require.Equal(t, n, st.Score, "participant %d: completions in %s", i, week)
+		}
+	}
+	for i, en := range ens[:min(len(ens), 7)] { // one member of each team
+		st, err := e.Standing(ctx, habitkit.BoardQuery{ProgrammeID: "load", BoardID: "teams", Viewer: en.ParticipantID})
+		require.NoError(t, err)
+		require.Equal(t, teamPoints[en.TeamID], st.Score, "team of participant %d: summed points", i)
+		for week, n := range perWeek {
+			st, err := e.Standing(ctx, habitkit.BoardQuery{ProgrammeID: "load", BoardID: "team-weeks", Period: week, Viewer: en.ParticipantID})
+			require.NoError(t, err)
+			require.Equal(t, n*teamMembers[en.TeamID], st.Score, "team of participant %d: completions in %s", i, week)
+		}
+	}
+	if !oneEngine {
+		return
+	}
+	page, err := e.Leaderboard(ctx, habitkit.BoardQuery{ProgrammeID: "load", BoardID: "teams"}, "", storage.MaxLimit)
+	require.NoError(t, err)
+	require.Len(t, page.Rows, len(teamPoints))
+	for _, r := range page.Rows {
+		require.Equal(t, teamPoints[r.TeamID], r.Score, "the rank index holds team %s's total", r.TeamID)
 	}
 }
 

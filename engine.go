@@ -14,6 +14,8 @@ import (
 
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/leaderboard"
+	"github.com/habitkit/habitkit/rankindex"
 	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
@@ -30,6 +32,7 @@ type Engine struct {
 	zones  challenge.LocationCache
 	locate challenge.Locator
 	ids    *idSource
+	ranks  rankindex.Index
 
 	completeOps sync.Pool // *completeOp
 
@@ -73,6 +76,10 @@ func New(store storage.Store, opts *Options) (*Engine, error) {
 	}
 	e := &Engine{store: store, clock: o.Clock, log: o.Logger, opts: o, handlers: map[int]func(Event){}, ids: newIDSource()}
 	e.locate = e.zones.Load
+	e.ranks = o.RankIndex
+	if e.ranks == nil {
+		e.ranks = rankindex.NewLocal()
+	}
 	e.completeOps.New = func() any { return newCompleteOp(e) }
 	return e, nil
 }
@@ -187,7 +194,18 @@ type edition struct {
 	p        *challenge.Programme
 	version  int
 	badges   []badge.Definition
+	boards   leaderboard.Settings
 	settings reflection.Settings
+}
+
+// board returns the edition's board with id, or nil.
+func (ed *edition) board(id string) *leaderboard.Board {
+	for i := range ed.boards.Boards {
+		if ed.boards.Boards[i].ID == id {
+			return &ed.boards.Boards[i]
+		}
+	}
+	return nil
 }
 
 // storedDefinition is how a published version is stored: the programme and
@@ -197,6 +215,8 @@ type storedDefinition struct {
 	Programme   *challenge.Programme `json:"programme"`
 	Badges      []badge.Definition   `json:"badges,omitempty"`
 	Reflections *reflection.Settings `json:"reflections,omitempty"`
+	// Leaderboards holds the programme's boards and opt-out rule.
+	Leaderboards leaderboard.Settings `json:"leaderboards,omitzero"`
 }
 
 // edition returns the validated version of programme id, from the cache
@@ -222,7 +242,7 @@ func (e *Engine) edition(ctx context.Context, tx storage.ReadTx, id string, vers
 	if err := def.Programme.Validate(); err != nil {
 		return nil, fmt.Errorf("programme %s version %d: stored definition: %w", id, rec.Version, err)
 	}
-	ed := &edition{p: def.Programme, version: rec.Version, badges: def.Badges, settings: reflection.DefaultSettings()}
+	ed := &edition{p: def.Programme, version: rec.Version, badges: def.Badges, boards: def.Leaderboards, settings: reflection.DefaultSettings()}
 	if def.Reflections != nil {
 		if err := def.Reflections.Validate(); err != nil {
 			return nil, fmt.Errorf("programme %s version %d: stored reflection settings: %w", id, rec.Version, err)

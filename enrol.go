@@ -30,6 +30,9 @@ type EnrolRequest struct {
 	Rota challenge.Rota
 	// Absences are personal rest periods (leave, sickness).
 	Absences []challenge.Absence
+	// BoardsOptOut keeps the participant off what others see of the
+	// programme's leaderboards from the start (see Engine.SetBoardsOptOut).
+	BoardsOptOut bool
 }
 
 // Enrol enrols a participant and returns the enrolment. It returns
@@ -50,11 +53,14 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 		return fail(err)
 	}
 	var en challenge.Enrolment
+	var scores []scoreChange
 	err = e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		p, version, err := e.programme(ctx, tx, req.ProgrammeID, 0)
+		scores = scores[:0]
+		ed, err := e.edition(ctx, tx, req.ProgrammeID, 0)
 		if err != nil {
 			return err
 		}
+		p, version := ed.p, ed.version
 		zone := req.TimeZone
 		if zone == "" {
 			zone = p.TimeZone
@@ -76,6 +82,7 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 			Absences:         append([]challenge.Absence(nil), req.Absences...),
 			EnrolledAt:       now,
 			Version:          1,
+			BoardsOptOut:     req.BoardsOptOut,
 		}
 		if req.CohortID == "" {
 			en.Start = challenge.LocalDate(now, loc, p.DayStartHour)
@@ -103,11 +110,17 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 			}
 			return err
 		}
-		return nil
+		today, err := en.DayAt(now, p.DayStartHour, e.locate)
+		if err != nil {
+			return err
+		}
+		scores, err = e.joinBoards(ctx, tx, ed, &en, 1, today, now, scores)
+		return err
 	})
 	if err != nil {
 		return fail(err)
 	}
+	e.applyScores(scores)
 	return en.Clone(), nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/habitkit/habitkit/badge"
+	"github.com/habitkit/habitkit/rankindex"
 )
 
 // Options configures an Engine. The zero value (or a nil *Options) gives the
@@ -28,6 +29,11 @@ type Options struct {
 	// concurrent writer changed the same records (storage.ErrConflict).
 	// Default: 20. Negative values are invalid.
 	MaxConflictRetries int
+	// RankIndex holds leaderboard ranks. Default: a rankindex.Local in this
+	// process, exact when every write to the programme's boards goes
+	// through this Engine. Engines in several processes sharing boards
+	// should share one index, such as rankindex/redisindex.
+	RankIndex rankindex.Index
 }
 
 const defaultMaxConflictRetries = 20

@@ -11,6 +11,7 @@ import (
 
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/leaderboard"
 	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 )
@@ -22,6 +23,9 @@ type Definition struct {
 	Programme *challenge.Programme
 	// Badges are the programme's badges (may be empty).
 	Badges []badge.Definition
+	// Leaderboards are the programme's boards and opt-out rule (may be
+	// empty).
+	Leaderboards leaderboard.Settings
 	// Reflections are the programme's rules for reflections; nil means
 	// reflection.DefaultSettings().
 	Reflections *reflection.Settings
@@ -35,13 +39,14 @@ func ParseDefinition(data []byte) (Definition, error) {
 	p, perr := challenge.ParseDefinition(data)
 	b, berr := badge.ParseDefinitions(data)
 	r, rerr := reflection.ParseSettings(data)
-	if perr != nil || berr != nil || rerr != nil {
-		return Definition{}, joinProblems(perr, berr, rerr)
+	l, lerr := leaderboard.ParseSettings(data)
+	if perr != nil || berr != nil || rerr != nil || lerr != nil {
+		return Definition{}, joinProblems(perr, berr, rerr, lerr)
 	}
-	if err := badge.Validate(b, p); err != nil {
+	if err := joinProblems(badge.Validate(b, p), leaderboard.Validate(l, p)); err != nil {
 		return Definition{}, err
 	}
-	return Definition{Programme: p, Badges: b, Reflections: &r}, nil
+	return Definition{Programme: p, Badges: b, Reflections: &r, Leaderboards: l}, nil
 }
 
 // LoadDefinition reads and parses the definition file name in fsys; errors
@@ -119,7 +124,7 @@ func (e *Engine) PublishDefinition(ctx context.Context, d Definition) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
-	if err := badge.Validate(d.Badges, cp); err != nil {
+	if err := joinProblems(badge.Validate(d.Badges, cp), leaderboard.Validate(d.Leaderboards, cp)); err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}
 	for _, b := range d.Badges {
@@ -133,7 +138,7 @@ func (e *Engine) PublishDefinition(ctx context.Context, d Definition) (int, erro
 			return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 		}
 	}
-	def, err := json.Marshal(storedDefinition{Programme: cp, Badges: d.Badges, Reflections: d.Reflections})
+	def, err := json.Marshal(storedDefinition{Programme: cp, Badges: d.Badges, Reflections: d.Reflections, Leaderboards: d.Leaderboards})
 	if err != nil {
 		return 0, fmt.Errorf("habitkit: publish %s: %w", p.ID, err)
 	}

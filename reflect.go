@@ -125,9 +125,10 @@ func (e *Engine) Reflect(ctx context.Context, req ReflectRequest) (ReflectOutcom
 	var (
 		out    ReflectOutcome
 		events []Event
+		scores []scoreChange
 	)
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		out, events = ReflectOutcome{}, nil
+		out, events, scores = ReflectOutcome{}, nil, scores[:0]
 		en, err := tx.GetEnrolment(ctx, req.EnrolmentID)
 		if err != nil {
 			return err
@@ -186,7 +187,11 @@ func (e *Engine) Reflect(ctx context.Context, req ReflectRequest) (ReflectOutcom
 		}
 		en.Reflections.Written++
 		var changes []challenge.Change
+		before := metricsOf(&en.Progress)
 		changes = en.Progress.AddBonus(challenge.NewCalendar(p, &en), day, set.Points.Reflection, today, changes)
+		if scores, err = e.addScores(ctx, tx, ed, &en, before, day, now, scores); err != nil {
+			return err
+		}
 		h := header(&en, now)
 		if listen {
 			events = append(events, Reflected{EventHeader: h, ReflectionID: id, Day: day, ActivityID: slot.ActivityID,
@@ -207,6 +212,7 @@ func (e *Engine) Reflect(ctx context.Context, req ReflectRequest) (ReflectOutcom
 	if err != nil {
 		return fail(err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return out, nil
 }
@@ -355,8 +361,9 @@ func (e *Engine) DeleteReflection(ctx context.Context, by Viewer, id uuid.UUID) 
 	}
 	now, listen := e.clock.Now().UTC(), e.hasListeners()
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = nil
+		events, scores = nil, scores[:0]
 		r, v, ed, en, err := e.readableReflection(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -372,7 +379,7 @@ func (e *Engine) DeleteReflection(ctx context.Context, by Viewer, id uuid.UUID) 
 			return nil // the author's enrolment is gone
 		}
 		en.Reflections.Written = max(0, en.Reflections.Written-1)
-		events, err = e.bonus(ctx, ed, en, r.Day, -ed.settings.Points.Reflection, now, listen, events)
+		events, err = e.bonus(ctx, tx, ed, en, r.Day, -ed.settings.Points.Reflection, now, listen, events, &scores)
 		if err != nil {
 			return err
 		}
@@ -381,18 +388,23 @@ func (e *Engine) DeleteReflection(ctx context.Context, by Viewer, id uuid.UUID) 
 	if err != nil {
 		return fmt.Errorf("habitkit: delete reflection %s: %w", id, err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return nil
 }
 
 // bonus adds points to en's progress as of now and appends the level
 // events; the caller writes en.
-func (e *Engine) bonus(_ context.Context, ed *edition, en *challenge.Enrolment, day, points int, now time.Time, listen bool, events []Event) ([]Event, error) {
+func (e *Engine) bonus(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, day, points int, now time.Time, listen bool, events []Event, scores *[]scoreChange) ([]Event, error) {
 	today, err := en.DayAt(now, ed.p.DayStartHour, e.locate)
 	if err != nil {
 		return events, err
 	}
+	before := metricsOf(&en.Progress)
 	changes := en.Progress.AddBonus(challenge.NewCalendar(ed.p, en), day, points, today, nil)
+	if *scores, err = e.addScores(ctx, tx, ed, en, before, day, now, *scores); err != nil {
+		return events, err
+	}
 	if listen {
 		events = changeEvents(ed.p, header(en, now), changes, events)
 	}
@@ -402,8 +414,8 @@ func (e *Engine) bonus(_ context.Context, ed *edition, en *challenge.Enrolment, 
 // credit raises one of en's reflection counters (through inc), adds points
 // and evaluates the badges of src, appending events; the caller writes en.
 func (e *Engine) credit(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, day, points int,
-	src []badge.Source, now time.Time, listen bool, events []Event) ([]EarnedBadge, []Event, error) {
-	events, err := e.bonus(ctx, ed, en, day, points, now, listen, events)
+	src []badge.Source, now time.Time, listen bool, events []Event, scores *[]scoreChange) ([]EarnedBadge, []Event, error) {
+	events, err := e.bonus(ctx, tx, ed, en, day, points, now, listen, events, scores)
 	if err != nil {
 		return nil, events, err
 	}
@@ -443,9 +455,10 @@ func (e *Engine) Respond(ctx context.Context, by Viewer, reflectionID uuid.UUID,
 	var (
 		out    RespondOutcome
 		events []Event
+		scores []scoreChange
 	)
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		out, events = RespondOutcome{}, nil
+		out, events, scores = RespondOutcome{}, nil, scores[:0]
 		r, v, ed, en, err := e.readableReflection(ctx, tx, by, reflectionID)
 		if err != nil {
 			return err
@@ -486,7 +499,7 @@ func (e *Engine) Respond(ctx context.Context, by Viewer, reflectionID uuid.UUID,
 		if first {
 			// ed is the responder's own edition, since they are enrolled.
 			en.Reflections.Responded++
-			if earned, events, err = e.credit(ctx, tx, ed, en, r.Day, points, responseSources, now, listen, events); err != nil {
+			if earned, events, err = e.credit(ctx, tx, ed, en, r.Day, points, responseSources, now, listen, events, &scores); err != nil {
 				return err
 			}
 			if err := tx.UpdateEnrolment(ctx, *en); err != nil {
@@ -499,6 +512,7 @@ func (e *Engine) Respond(ctx context.Context, by Viewer, reflectionID uuid.UUID,
 	if err != nil {
 		return fail(err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return out, nil
 }
@@ -570,8 +584,9 @@ func (e *Engine) DeleteResponse(ctx context.Context, by Viewer, id uuid.UUID) er
 	}
 	now, listen := e.clock.Now().UTC(), e.hasListeners()
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = nil
+		events, scores = nil, scores[:0]
 		resp, parent, v, ed, en, err := e.readableResponse(ctx, tx, by, id)
 		if err != nil {
 			return err
@@ -591,7 +606,7 @@ func (e *Engine) DeleteResponse(ctx context.Context, by Viewer, id uuid.UUID) er
 		}
 		if last {
 			en.Reflections.Responded = max(0, en.Reflections.Responded-1)
-			if events, err = e.bonus(ctx, ed, en, parent.Day, -ed.settings.Points.Response, now, listen, events); err != nil {
+			if events, err = e.bonus(ctx, tx, ed, en, parent.Day, -ed.settings.Points.Response, now, listen, events, &scores); err != nil {
 				return err
 			}
 			return tx.UpdateEnrolment(ctx, *en)
@@ -601,6 +616,7 @@ func (e *Engine) DeleteResponse(ctx context.Context, by Viewer, id uuid.UUID) er
 	if err != nil {
 		return fmt.Errorf("habitkit: delete response %s: %w", id, err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return nil
 }
@@ -620,8 +636,9 @@ func (e *Engine) React(ctx context.Context, by Viewer, reflectionID uuid.UUID, k
 	}
 	now, listen := e.clock.Now().UTC(), e.hasListeners()
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = nil
+		events, scores = nil, scores[:0]
 		r, v, _, en, err := e.readableReflection(ctx, tx, by, reflectionID)
 		if err != nil {
 			return err
@@ -660,7 +677,7 @@ func (e *Engine) React(ctx context.Context, by Viewer, reflectionID uuid.UUID, k
 			return nil
 		}
 		author.Reflections.ReactionsReceived++
-		if _, events, err = e.credit(ctx, tx, aed, author, r.Day, 0, reactionSources, now, listen, events); err != nil {
+		if _, events, err = e.credit(ctx, tx, aed, author, r.Day, 0, reactionSources, now, listen, events, &scores); err != nil {
 			return err
 		}
 		return tx.UpdateEnrolment(ctx, *author)
@@ -668,6 +685,7 @@ func (e *Engine) React(ctx context.Context, by Viewer, reflectionID uuid.UUID, k
 	if err != nil {
 		return fail(err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return nil
 }
@@ -772,8 +790,9 @@ func (e *Engine) moderate(ctx context.Context, op string, by Viewer, id uuid.UUI
 	}
 	now, listen := e.clock.Now().UTC(), e.hasListeners()
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = nil
+		events, scores = nil, scores[:0]
 		var (
 			m        *reflection.Moderated
 			author   challenge.ParticipantID
@@ -830,6 +849,7 @@ func (e *Engine) moderate(ctx context.Context, op string, by Viewer, id uuid.UUI
 	if err != nil {
 		return fmt.Errorf("habitkit: %s %s: %w", op, id, err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return nil
 }

@@ -45,8 +45,9 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 	now := e.clock.Now().UTC()
 	var snap challenge.Snapshot
 	var events []Event
+	var scores []scoreChange
 	err := e.update(ctx, func(ctx context.Context, tx storage.Tx) error {
-		events = events[:0]
+		events, scores = events[:0], scores[:0]
 		en, err := tx.GetEnrolment(ctx, req.EnrolmentID)
 		if err != nil {
 			return err
@@ -80,12 +81,16 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 		if err := tx.RevokeCompletion(ctx, key, rev); err != nil {
 			return err
 		}
+		before := metricsOf(&en.Progress)
 		changes := en.Progress.Remove(challenge.NewCalendar(p, &en), req.Day, today, nil)
 		h := header(&en, now)
 		events = append(events, CompletionRevoked{EventHeader: h, Day: req.Day, ActivityID: activityID, Actor: req.Actor, Reason: req.Reason})
 		events = changeEvents(p, h, changes, events)
 		_, events, err = e.evaluateBadges(ctx, tx, ed, &en, today, req.Day, completionSources, false, now, true, events)
 		if err != nil {
+			return err
+		}
+		if scores, err = e.addScores(ctx, tx, ed, &en, before, req.Day, now, scores); err != nil {
 			return err
 		}
 		if err := tx.UpdateEnrolment(ctx, en); err != nil {
@@ -108,6 +113,7 @@ func (e *Engine) Revoke(ctx context.Context, req RevokeRequest) (challenge.Snaps
 	if err != nil {
 		return fail(err)
 	}
+	e.applyScores(scores)
 	e.deliver(events)
 	return snap, nil
 }

@@ -51,6 +51,14 @@ type Enrolment struct {
 	// awards in the same transaction, so that evaluating badges needs no
 	// extra read.
 	Badges []BadgeRef `json:"badges,omitempty"`
+	// BoardsOptOut is set when the participant opted out of leaderboards:
+	// others then do not see them (or see them anonymised, as the
+	// programme says), while they still see their own standing.
+	BoardsOptOut bool `json:"boardsOptOut,omitempty"`
+	// FinalPosition is the participant's final rank on the programme's
+	// position board once their programme is over and the engine has
+	// settled it (0 until then); badges for final positions read it.
+	FinalPosition int `json:"finalPosition,omitempty"`
 	// Reflections counts the participant's reflection activity, which
 	// badge criteria read. The engine keeps it in step with the stored
 	// reflections, responses and reactions in the same transaction.

@@ -309,6 +309,9 @@ func simulate(ctx context.Context, cfg config, store storage.Store, out io.Write
 			p.kind = sickLeave
 		}
 		req := habitkit.EnrolRequest{ProgrammeID: prog.ID, ParticipantID: p.id, TeamID: p.team, CohortID: cohort.ID}
+		// A few people opt out of leaderboards; the programme shows them
+		// anonymised.
+		req.BoardsOptOut = i%23 == 11
 		switch p.kind {
 		case shift:
 			req.Rota = challenge.Rota{Start: cohort.Start.AddDays(-rng.IntN(8)), On: 4, Off: 4}
@@ -526,21 +529,8 @@ func summarise(ctx context.Context, engine *habitkit.Engine, prog *challenge.Pro
 		}
 		fmt.Fprintf(out, "  %-14s %5d %6.1f %8.1f %9.2f\n", behaviourNames[k], a.n, avg(a.days, a.n), avg(a.points, a.n), a.strength/float64(a.n))
 	}
-	fmt.Fprintf(out, "\nTeams (mean points per member)\n")
-	teams := make([]challenge.TeamID, 0, len(byTeam))
-	for t := range byTeam {
-		teams = append(teams, t)
-	}
-	sort.Slice(teams, func(i, j int) bool {
-		ai, aj := byTeam[teams[i]], byTeam[teams[j]]
-		if avg(ai.points, ai.n) != avg(aj.points, aj.n) {
-			return avg(ai.points, ai.n) > avg(aj.points, aj.n)
-		}
-		return teams[i] < teams[j]
-	})
-	for _, t := range teams {
-		a := byTeam[t]
-		fmt.Fprintf(out, "  %-8s %3d members %7.1f points %5.1f days\n", t, a.n, avg(a.points, a.n), avg(a.days, a.n))
+	if err := printBoards(ctx, engine, prog.ID, byTeam, people, out); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "\nLevels reached\n")
 	for i, n := range levels {
@@ -627,4 +617,65 @@ func avg(sum, n int) float64 {
 		return 0
 	}
 	return float64(sum) / float64(n)
+}
+
+// printBoards prints the top 10 of the officers' board, the team board
+// (mean points per member) and one officer's neighbourhood, as the
+// programme's leaderboards rank them.
+func printBoards(ctx context.Context, engine *habitkit.Engine, programmeID string, byTeam map[challenge.TeamID]*agg, people []*participant, out io.Writer) error {
+	q := habitkit.BoardQuery{ProgrammeID: programmeID, BoardID: "officers"}
+	if err := engine.WarmBoard(ctx, q); err != nil {
+		return err
+	}
+	top, err := engine.Leaderboard(ctx, q, "", 10)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s (top 10 of %d)\n", top.Board.Title, top.Total)
+	for _, r := range top.Rows {
+		fmt.Fprintf(out, "  %3d  %-22s %-8s %5.0f points\n", r.Rank, name(r), r.TeamID, r.Value)
+	}
+	tq := habitkit.BoardQuery{ProgrammeID: programmeID, BoardID: "teams"}
+	teams, err := engine.Leaderboard(ctx, tq, "", 100)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\n%s\n", teams.Board.Title)
+	for _, r := range teams.Rows {
+		days := 0.0
+		if a := byTeam[r.TeamID]; a != nil {
+			days = avg(a.days, a.n)
+		}
+		fmt.Fprintf(out, "  %3d  %-8s %3d members %7.1f points %5.1f days\n", r.Rank, r.TeamID, r.Members, r.Value, days)
+	}
+	// One steady officer sees where they stand, with two colleagues either
+	// side.
+	for _, p := range people {
+		if p.kind != steady {
+			continue
+		}
+		q.Viewer = p.id
+		hood, err := engine.Neighbourhood(ctx, q, 2)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "\nWhere %s stands\n", p.id)
+		for _, r := range hood {
+			mark := " "
+			if r.You {
+				mark = ">"
+			}
+			fmt.Fprintf(out, "  %s%3d  %-22s %5.0f points\n", mark, r.Rank, name(r), r.Value)
+		}
+		break
+	}
+	return nil
+}
+
+// name is how a board row names its participant.
+func name(r habitkit.BoardRow) string {
+	if r.Anonymous {
+		return "(anonymous colleague)"
+	}
+	return string(r.ParticipantID)
 }

@@ -35,6 +35,10 @@ type enrolmentData struct {
 	EnrolledAt time.Time              `json:"enrolledAt"`
 	Progress   challenge.Progress     `json:"progress"`
 	Badges     []challenge.BadgeRef   `json:"badges,omitempty"`
+	// BoardsOptOut is Enrolment.BoardsOptOut.
+	BoardsOptOut bool `json:"boardsOptOut,omitempty"`
+	// FinalPosition is Enrolment.FinalPosition.
+	FinalPosition int `json:"finalPosition,omitempty"`
 	// Reflections are the reflection counters badges read.
 	Reflections challenge.ReflectionCounts `json:"reflections,omitzero"`
 	// EmptyDone records an empty, non-nil Progress.Done, which the
@@ -44,15 +48,17 @@ type enrolmentData struct {
 
 func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 	d := enrolmentData{
-		Start:       e.Start,
-		FirstDay:    e.FirstDay,
-		Rota:        e.Rota,
-		Absences:    e.Absences,
-		EnrolledAt:  normTime(e.EnrolledAt),
-		Progress:    e.Progress,
-		Badges:      e.Badges,
-		Reflections: e.Reflections,
-		EmptyDone:   e.Progress.Done != nil && len(e.Progress.Done) == 0,
+		Start:         e.Start,
+		FirstDay:      e.FirstDay,
+		Rota:          e.Rota,
+		Absences:      e.Absences,
+		EnrolledAt:    normTime(e.EnrolledAt),
+		Progress:      e.Progress,
+		Badges:        e.Badges,
+		Reflections:   e.Reflections,
+		BoardsOptOut:  e.BoardsOptOut,
+		FinalPosition: e.FinalPosition,
+		EmptyDone:     e.Progress.Done != nil && len(e.Progress.Done) == 0,
 	}
 	if e.Zones != nil {
 		d.Zones = make([]challenge.ZoneChange, len(e.Zones))
@@ -77,6 +83,8 @@ func decodeEnrolmentData(b []byte, e *challenge.Enrolment) error {
 	}
 	e.Progress = d.Progress
 	e.Badges = d.Badges
+	e.BoardsOptOut = d.BoardsOptOut
+	e.FinalPosition = d.FinalPosition
 	e.Reflections = d.Reflections
 	if d.EmptyDone && e.Progress.Done == nil {
 		e.Progress.Done = challenge.Days{}

@@ -206,7 +206,9 @@ func (sc *scope) enrolment() challenge.Enrolment {
 			Points:      130,
 			Level:       2,
 		},
-		Badges: []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Day: 3}},
+		Badges:        []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Day: 3}},
+		BoardsOptOut:  true,
+		FinalPosition: 3,
 	}
 }
 

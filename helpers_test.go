@@ -91,14 +91,18 @@ type fixture struct {
 	events *recorder
 }
 
-func newFixture(t *testing.T, store storage.Store) *fixture {
+func newFixture(t *testing.T, store storage.Store, opts ...func(*habitkit.Options)) *fixture {
 	t.Helper()
 	if store == nil {
 		store = memory.New(nil)
 	}
 	f := &fixture{t: t, ctx: context.Background(), store: store, clock: testclock.New(at(1, 9, 0)), events: &recorder{}}
 	var err error
-	f.engine, err = habitkit.New(store, &habitkit.Options{Clock: f.clock, OnEvent: f.events.record})
+	o := &habitkit.Options{Clock: f.clock, OnEvent: f.events.record}
+	for _, opt := range opts {
+		opt(o)
+	}
+	f.engine, err = habitkit.New(store, o)
 	require.NoError(t, err)
 	_, err = f.engine.Publish(f.ctx, testProgramme())
 	require.NoError(t, err)

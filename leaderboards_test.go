@@ -14,7 +14,10 @@ import (
 	"github.com/habitkit/habitkit"
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/internal/dbtest"
 	"github.com/habitkit/habitkit/leaderboard"
+	"github.com/habitkit/habitkit/rankindex"
+	"github.com/habitkit/habitkit/rankindex/redisindex"
 	"github.com/habitkit/habitkit/reflection"
 	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/memory"
@@ -35,9 +38,9 @@ func boardSettings(optOut leaderboard.OptOut) leaderboard.Settings {
 }
 
 // newBoardFixture is newFixture with boardSettings published.
-func newBoardFixture(t *testing.T, store storage.Store, optOut leaderboard.OptOut) *fixture {
+func newBoardFixture(t *testing.T, store storage.Store, optOut leaderboard.OptOut, index rankindex.Index) *fixture {
 	t.Helper()
-	f := newFixture(t, store)
+	f := newFixture(t, store, func(o *habitkit.Options) { o.RankIndex = index })
 	_, err := f.engine.PublishDefinition(f.ctx, habitkit.Definition{Programme: testProgramme(), Leaderboards: boardSettings(optOut)})
 	require.NoError(t, err)
 	return f
@@ -83,10 +86,10 @@ func lines(page habitkit.BoardPage) []rankLine {
 	return out
 }
 
-func TestLeaderboardRanksTiesAndTeams(t *testing.T) { testRanksTiesAndTeams(t, nil) }
+func TestLeaderboardRanksTiesAndTeams(t *testing.T) { testRanksTiesAndTeams(t, nil, nil) }
 
-func testRanksTiesAndTeams(t *testing.T, store storage.Store) {
-	f := newBoardFixture(t, store, leaderboard.OptOutHidden)
+func testRanksTiesAndTeams(t *testing.T, store storage.Store, index rankindex.Index) {
+	f := newBoardFixture(t, store, leaderboard.OptOutHidden, index)
 	ann := f.enrolIn("ann", "north", false)
 	bob := f.enrolIn("bob", "north", false)
 	cat := f.enrolIn("cat", "south", false)
@@ -134,11 +137,11 @@ func testRanksTiesAndTeams(t *testing.T, store storage.Store) {
 }
 
 func TestLeaderboardPeriodsStayQueryableAndRevocationsAreExact(t *testing.T) {
-	testPeriodsAndRevocations(t, nil)
+	testPeriodsAndRevocations(t, nil, nil)
 }
 
-func testPeriodsAndRevocations(t *testing.T, store storage.Store) {
-	f := newBoardFixture(t, store, leaderboard.OptOutHidden)
+func testPeriodsAndRevocations(t *testing.T, store storage.Store, index rankindex.Index) {
+	f := newBoardFixture(t, store, leaderboard.OptOutHidden, index)
 	ann := f.enrolIn("ann", "north", false)
 	bob := f.enrolIn("bob", "north", false)
 
@@ -186,7 +189,7 @@ func TestLeaderboardExactAfterRandomHistory(t *testing.T) {
 	for seed := range uint64(4) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
-			f := newBoardFixture(t, nil, leaderboard.OptOutHidden)
+			f := newBoardFixture(t, nil, leaderboard.OptOutHidden, nil)
 			var ens []challenge.Enrolment
 			for i := range 12 {
 				ens = append(ens, f.enrolIn(fmt.Sprintf("p%02d", i), []string{"north", "south", "west"}[i%3], false))
@@ -239,14 +242,14 @@ func TestLeaderboardExactAfterRandomHistory(t *testing.T) {
 // TestLeaderboardOptOutNeverLeaks asks many random questions of a board
 // with opted-out participants and checks that others never see them.
 func TestLeaderboardOptOutNeverLeaks(t *testing.T) {
-	testOptOutNeverLeaks(t, func(*testing.T) storage.Store { return nil }, 200)
+	testOptOutNeverLeaks(t, func(*testing.T) storage.Store { return nil }, noIndex, 200)
 }
 
-func testOptOutNeverLeaks(t *testing.T, newStore func(*testing.T) storage.Store, queries int) {
+func testOptOutNeverLeaks(t *testing.T, newStore func(*testing.T) storage.Store, newIndex func(*testing.T) rankindex.Index, queries int) {
 	for _, mode := range []leaderboard.OptOut{leaderboard.OptOutHidden, leaderboard.OptOutAnonymised} {
 		t.Run(mode.String(), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(mode), 11))
-			f := newBoardFixture(t, newStore(t), mode)
+			f := newBoardFixture(t, newStore(t), mode, newIndex(t))
 			var ens []challenge.Enrolment
 			hidden := map[challenge.ParticipantID]bool{}
 			for i := range 30 {
@@ -315,7 +318,7 @@ func testOptOutNeverLeaks(t *testing.T, newStore func(*testing.T) storage.Store,
 }
 
 func TestLeaderboardPagesHaveNoDuplicatesOrGaps(t *testing.T) {
-	f := newBoardFixture(t, nil, leaderboard.OptOutHidden)
+	f := newBoardFixture(t, nil, leaderboard.OptOutHidden, nil)
 	rng := rand.New(rand.NewPCG(3, 3))
 	var ens []challenge.Enrolment
 	for i := range 57 {
@@ -348,10 +351,10 @@ func TestLeaderboardPagesHaveNoDuplicatesOrGaps(t *testing.T) {
 	assert.ErrorIs(t, err, storage.ErrBadCursor, "a cursor of another board is refused")
 }
 
-func TestLeaderboardWarmsFromStorage(t *testing.T) { testWarmsFromStorage(t, memory.New(nil)) }
+func TestLeaderboardWarmsFromStorage(t *testing.T) { testWarmsFromStorage(t, memory.New(nil), nil) }
 
-func testWarmsFromStorage(t *testing.T, store storage.Store) {
-	f := newBoardFixture(t, store, leaderboard.OptOutHidden)
+func testWarmsFromStorage(t *testing.T, store storage.Store, index rankindex.Index) {
+	f := newBoardFixture(t, store, leaderboard.OptOutHidden, index)
 	ann := f.enrolIn("ann", "north", false)
 	bob := f.enrolIn("bob", "north", false)
 	f.complete(ann, 1)
@@ -445,10 +448,49 @@ func TestLeaderboardsSQL(t *testing.T) {
 				db, _ := d.open(t)
 				return openSQLStore(t, db)
 			}
-			t.Run("RanksTiesAndTeams", func(t *testing.T) { testRanksTiesAndTeams(t, newStore(t)) })
-			t.Run("PeriodsAndRevocations", func(t *testing.T) { testPeriodsAndRevocations(t, newStore(t)) })
-			t.Run("OptOutNeverLeaks", func(t *testing.T) { testOptOutNeverLeaks(t, newStore, 20) })
-			t.Run("WarmsFromStorage", func(t *testing.T) { testWarmsFromStorage(t, newStore(t)) })
+			t.Run("RanksTiesAndTeams", func(t *testing.T) { testRanksTiesAndTeams(t, newStore(t), nil) })
+			t.Run("PeriodsAndRevocations", func(t *testing.T) { testPeriodsAndRevocations(t, newStore(t), nil) })
+			t.Run("OptOutNeverLeaks", func(t *testing.T) { testOptOutNeverLeaks(t, newStore, noIndex, 20) })
+			t.Run("WarmsFromStorage", func(t *testing.T) { testWarmsFromStorage(t, newStore(t), nil) })
 		})
 	}
 }
+
+// TestLeaderboardsRedis runs the leaderboard cases with ranks held in
+// Redis, and shows two engines sharing one database and one Redis seeing
+// each other's writes at once.
+func TestLeaderboardsRedis(t *testing.T) {
+	newIndex := func(t *testing.T) rankindex.Index {
+		c, prefix := dbtest.Redis(t)
+		return redisindex.New(c, prefix)
+	}
+	t.Run("RanksTiesAndTeams", func(t *testing.T) { testRanksTiesAndTeams(t, nil, newIndex(t)) })
+	t.Run("PeriodsAndRevocations", func(t *testing.T) { testPeriodsAndRevocations(t, nil, newIndex(t)) })
+	t.Run("OptOutNeverLeaks", func(t *testing.T) {
+		testOptOutNeverLeaks(t, func(*testing.T) storage.Store { return nil }, newIndex, 20)
+	})
+	t.Run("TwoEnginesShareBoards", func(t *testing.T) {
+		store, index := memory.New(nil), newIndex(t)
+		f := newBoardFixture(t, store, leaderboard.OptOutHidden, index)
+		other, err := habitkit.New(store, &habitkit.Options{Clock: f.clock, RankIndex: index})
+		require.NoError(t, err)
+		ann := f.enrolIn("ann", "north", false)
+		bob := f.enrolIn("bob", "north", false)
+		q := habitkit.BoardQuery{ProgrammeID: "digital-confidence", BoardID: "people"}
+		require.NoError(t, other.WarmBoard(f.ctx, q))
+		f.complete(ann, 1)
+		_, err = other.Complete(f.ctx, habitkit.CompleteRequest{EnrolmentID: bob.ID, Day: 1})
+		require.NoError(t, err)
+		_, err = other.Complete(f.ctx, habitkit.CompleteRequest{EnrolmentID: bob.ID, Day: 1}) // a retry changes nothing
+		require.NoError(t, err)
+		f.clock.Set(at(2, 9, 0))
+		_, err = other.Complete(f.ctx, habitkit.CompleteRequest{EnrolmentID: bob.ID, Day: 2})
+		require.NoError(t, err)
+		page, err := f.engine.Leaderboard(f.ctx, q, "", 10)
+		require.NoError(t, err)
+		assert.Equal(t, []rankLine{{"bob", 1, 15}, {"ann", 2, 10}}, lines(page), "engine A sees engine B's writes at once")
+	})
+}
+
+// noIndex gives engines their default rank index.
+func noIndex(*testing.T) rankindex.Index { return nil }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -494,3 +495,48 @@ func TestLeaderboardsRedis(t *testing.T) {
 
 // noIndex gives engines their default rank index.
 func noIndex(*testing.T) rankindex.Index { return nil }
+
+// busyIndex is a rank index on which another process is warming every
+// board until release is called.
+type busyIndex struct {
+	rankindex.Index
+	released atomic.Bool
+}
+
+func (b *busyIndex) State(ctx context.Context, board rankindex.Board) (rankindex.State, error) {
+	if !b.released.Load() {
+		return rankindex.Warming, nil
+	}
+	return b.Index.State(ctx, board)
+}
+
+func (b *busyIndex) BeginWarm(ctx context.Context, board rankindex.Board) (bool, error) {
+	if !b.released.Load() {
+		return false, nil
+	}
+	return b.Index.BeginWarm(ctx, board)
+}
+
+// TestLeaderboardSaysRankNotKnownWhileWarming: while another caller warms
+// a board, queries answer ErrRankNotKnown instead of a rank that could be
+// wrong, and answer normally once it is done.
+func TestLeaderboardSaysRankNotKnownWhileWarming(t *testing.T) {
+	index := &busyIndex{Index: rankindex.NewLocal()}
+	f := newBoardFixture(t, nil, leaderboard.OptOutHidden, index)
+	ann := f.enrolIn("ann", "north", false)
+	f.complete(ann, 1)
+
+	q := habitkit.BoardQuery{ProgrammeID: "digital-confidence", BoardID: "people", Viewer: "ann"}
+	_, err := f.engine.Leaderboard(f.ctx, q, "", 10)
+	assert.ErrorIs(t, err, habitkit.ErrRankNotKnown)
+	_, err = f.engine.Standing(f.ctx, q)
+	assert.ErrorIs(t, err, habitkit.ErrRankNotKnown)
+	_, err = f.engine.Neighbourhood(f.ctx, q, 2)
+	assert.ErrorIs(t, err, habitkit.ErrRankNotKnown)
+
+	index.released.Store(true) // the other warmer gave up
+	st, err := f.engine.Standing(f.ctx, q)
+	require.NoError(t, err, "the next query warms the board itself")
+	assert.Equal(t, 1, st.Rank)
+	assert.EqualValues(t, 10, st.Score)
+}

@@ -23,8 +23,9 @@ import (
 // The benchmarks compare, in one run, Redis sorted sets used directly
 // through go-redis (ZINCRBY, ZREVRANK, ZREVRANGE; one command per call and
 // pipelined in batches of benchBatch) with this package's Index, on boards
-// of -members members loaded once per process, and measure this package's
-// throughput with 50 concurrent clients. Bytes per entry come from INFO
+// of -members members loaded once per process, and measure throughput with
+// 50 concurrent clients: raw ZADD, the Index, and the Index with
+// Options.Coalesce. Bytes per entry come from INFO
 // memory (used_memory) before and after loading, so other clients of the
 // same Redis add noise. Every key is deleted when the benchmarks end.
 //
@@ -46,6 +47,9 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if coalesceC != nil {
+		_ = coalesceC.Close()
+	}
 	if benchC != nil {
 		if err := deletePrefix(benchC, benchPrefix); err != nil {
 			fmt.Fprintf(os.Stderr, "redis cleanup of %s*: %v\n", benchPrefix, err)
@@ -125,7 +129,7 @@ func indexBoard(b *testing.B) *Index {
 	c := benchClient(b)
 	ixOnce.Do(func() {
 		ctx := context.Background()
-		benchIx = New(c, benchPrefix+"ix:")
+		benchIx = New(c, benchPrefix+"ix:", nil)
 		before := usedMemory(b, c)
 		rng := rand.New(rand.NewPCG(42, 42))
 		_, _ = benchIx.BeginWarm(ctx, benchBoard)
@@ -172,31 +176,77 @@ func BenchmarkUpdate(b *testing.B) {
 	})
 	b.Run("index", func(b *testing.B) {
 		ix := indexBoard(b)
-		rng := rand.New(rand.NewPCG(1, 2))
+		rng := rand.New(rand.NewPCG(benchSeed.Add(1), 2))
 		for b.Loop() {
-			u := rankindex.Update{Member: benchNames[rng.IntN(len(benchNames))], Score: rng.Int64N(benchMaxScore + 1), At: int64(len(benchNames)) + rng.Int64N(1000), Version: benchVersion.Add(1)}
-			if err := ix.Apply(ctx, benchBoard, u); err != nil {
+			if err := ix.Apply(ctx, benchBoard, randomUpdate(rng)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 }
 
-// BenchmarkUpdate50Clients applies single updates from 50 goroutines, each
-// an Apply of its own (one round trip), and reports updates per second.
+// BenchmarkUpdate50Clients runs 50 goroutines, each applying one member's
+// update at a time as an application would (an Apply of one update each),
+// and reports updates per second: through raw ZADD commands (one round
+// trip each), through the Index, and through an Index with
+// Options.Coalesce sharing the same board, which also reports the updates
+// its script calls carried on average ("updates/call").
 func BenchmarkUpdate50Clients(b *testing.B) {
 	ctx := context.Background()
-	ix := indexBoard(b)
-	var seed atomic.Uint64
+	b.Run("raw-zadd", func(b *testing.B) {
+		c, key := rawBoard(b)
+		parallel50(b, func(rng *rand.Rand) error {
+			return c.ZAdd(ctx, key, redis.Z{Score: float64(rng.Int64N(benchMaxScore + 1)), Member: benchNames[rng.IntN(len(benchNames))]}).Err()
+		})
+	})
+	b.Run("index", func(b *testing.B) {
+		ix := indexBoard(b)
+		parallel50(b, func(rng *rand.Rand) error {
+			return ix.Apply(ctx, benchBoard, randomUpdate(rng))
+		})
+	})
+	b.Run("index-coalesce", func(b *testing.B) {
+		indexBoard(b)
+		c := coalesceClient(b)
+		ix := New(c, benchPrefix+"ix:", &Options{Coalesce: true})
+		before := benchCalls.Load()
+		parallel50(b, func(rng *rand.Rand) error {
+			return ix.Apply(ctx, benchBoard, randomUpdate(rng))
+		})
+		if calls := benchCalls.Load() - before; calls > 0 {
+			b.ReportMetric(float64(b.N)/float64(calls), "updates/call")
+		}
+	})
+}
+
+// benchSeed seeds every random stream of the update benchmarks, so that
+// no round repeats another's (member, At) pairs: a repeated pair would
+// leave the sorted-set name unchanged and spare the script its ZREM.
+var benchSeed atomic.Uint64
+
+// randomUpdate returns an update of a random member to a random score,
+// reached at a random time after the board was loaded, with a version
+// above every other.
+func randomUpdate(rng *rand.Rand) rankindex.Update {
+	return rankindex.Update{
+		Member:  benchNames[rng.IntN(len(benchNames))],
+		Score:   rng.Int64N(benchMaxScore + 1),
+		At:      int64(len(benchNames)) + rng.Int64N(1_000_000),
+		Version: benchVersion.Add(1),
+	}
+}
+
+// parallel50 runs op b.N times from benchClients goroutines and reports
+// operations per second as "updates/s".
+func parallel50(b *testing.B, op func(rng *rand.Rand) error) {
 	procs := runtime.GOMAXPROCS(0)
 	b.SetParallelism((benchClients + procs - 1) / procs) // goroutines = parallelism × GOMAXPROCS
 	start := time.Now()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		rng := rand.New(rand.NewPCG(seed.Add(1), 7))
+		rng := rand.New(rand.NewPCG(benchSeed.Add(1), 7))
 		for pb.Next() {
-			u := rankindex.Update{Member: benchNames[rng.IntN(len(benchNames))], Score: rng.Int64N(benchMaxScore + 1), At: int64(len(benchNames)) + rng.Int64N(1000), Version: benchVersion.Add(1)}
-			if err := ix.Apply(ctx, benchBoard, u); err != nil {
+			if err := op(rng); err != nil {
 				b.Error(err)
 				return
 			}
@@ -204,6 +254,38 @@ func BenchmarkUpdate50Clients(b *testing.B) {
 	})
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "updates/s")
+}
+
+var (
+	coalesceOnce sync.Once
+	coalesceC    *redis.Client
+	benchCalls   atomic.Int64
+)
+
+// coalesceClient returns a second client on the benchmark Redis that
+// counts the commands it sends in benchCalls.
+func coalesceClient(b *testing.B) *redis.Client {
+	coalesceOnce.Do(func() {
+		coalesceC = redis.NewClient(&redis.Options{Addr: os.Getenv(redisEnv), PoolSize: 2 * benchClients})
+		coalesceC.AddHook(atomicCountHook{&benchCalls})
+	})
+	return coalesceC
+}
+
+type atomicCountHook struct{ n *atomic.Int64 }
+
+func (h atomicCountHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h atomicCountHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (h atomicCountHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
 }
 
 func BenchmarkRank(b *testing.B) {

@@ -38,6 +38,20 @@
 // instance. Each query is one script as well, reading one consistent
 // state of the board.
 //
+// # Coalescing
+//
+// With Options.Coalesce, concurrent Apply calls on one board share round
+// trips: while one script call to a board is in flight, the Apply calls
+// that arrive for it wait, and the next script call carries all of them
+// (up to Options.MaxBatch updates), each call's updates together and in
+// order. No call waits for a timer: a call to an idle board is sent at
+// once. On a machine with few cores the per-command cost of the client and
+// the server (system calls, request parsing, script set-up) bounds how
+// many single-update Apply calls a second one Redis can take; coalescing
+// pays it once per batch, so throughput grows with concurrency instead.
+// The price is shared fate: a failed script call fails every Apply it
+// carried (each may be retried; versions make that safe).
+//
 // # Warming
 //
 // BeginWarm is SET NX on the state key with an expiry (WarmTimeout): the

@@ -5,7 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -26,21 +28,78 @@ type Index struct {
 	client      redis.UniversalClient
 	prefix      string
 	warmTimeout time.Duration
+	coalesce    bool
+	maxBatch    int
+
+	mu      sync.Mutex
+	batches map[string]*batch // board key → calls waiting to be coalesced
 }
 
 var _ rankindex.Index = (*Index)(nil)
 
+// Options configures an Index. A nil *Options, like the zero value, means
+// the defaults.
+type Options struct {
+	// Coalesce combines concurrent Apply calls on one board into one
+	// script call: while a call to a board is in flight, later Apply calls
+	// to that board wait, and the next script call carries all of them (in
+	// arrival order, each call's updates kept together and in order). A
+	// call to an idle board is sent at once, with no timer. An Apply is
+	// still at most one round trip, and under concurrency many updates
+	// share one (see "Coalescing" in the package documentation). Every
+	// update is still subject to the Version rule, and each call's updates
+	// are still applied by one script, so the contract is unchanged. What
+	// changes: an error of the shared call (a lost connection, a script
+	// error) is returned to every Apply it carried, each of which may or
+	// may not have been applied and may be retried, as with any failed
+	// Apply; and an Apply whose context ends while it waits returns the
+	// context's error having applied nothing, but once its call is in
+	// flight it returns the context's error without waiting, and its
+	// updates may still be applied. Default: false (each Apply is its own
+	// script call).
+	Coalesce bool
+	// MaxBatch bounds the updates one coalesced script call carries, so
+	// that a script holds Redis for a bounded time; a single Apply with
+	// more updates is sent alone. Values below 1 mean the default, 256.
+	// Ignored unless Coalesce is set.
+	MaxBatch int
+}
+
+const defaultMaxBatch = 256
+
 // New returns an Index that keeps its boards in client under keys that
 // begin with prefix (see the package documentation for the layout).
-// Several indexes with different prefixes can share one Redis.
-func New(client redis.UniversalClient, prefix string) *Index {
-	return &Index{client: client, prefix: prefix, warmTimeout: WarmTimeout}
+// Several indexes with different prefixes can share one Redis. opts may be
+// nil.
+func New(client redis.UniversalClient, prefix string, opts *Options) *Index {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MaxBatch < 1 {
+		o.MaxBatch = defaultMaxBatch
+	}
+	return &Index{
+		client:      client,
+		prefix:      prefix,
+		warmTimeout: WarmTimeout,
+		coalesce:    o.Coalesce,
+		maxBatch:    o.MaxBatch,
+		batches:     make(map[string]*batch),
+	}
 }
 
 // keys returns the sorted set, version hash and state keys of board key.
 func (ix *Index) keys(key string) []string {
 	base := ix.prefix + "{" + key + "}"
 	return []string{base + ":z", base + ":v", base + ":s"}
+}
+
+// applyKeys returns the keys applyScript takes: the sorted set and the
+// version hash of board key.
+func (ix *Index) applyKeys(key string) []string {
+	base := ix.prefix + "{" + key + "}"
+	return []string{base + ":z", base + ":v"}
 }
 
 const (
@@ -128,7 +187,8 @@ return 0
 `)
 )
 
-// Apply implements rankindex.Index in one round trip.
+// Apply implements rankindex.Index in one round trip, shared with other
+// calls to the same board when Options.Coalesce is set.
 func (ix *Index) Apply(ctx context.Context, b rankindex.Board, updates ...rankindex.Update) error {
 	if err := b.Validate(); err != nil {
 		return fmt.Errorf("redisindex: apply: %w", err)
@@ -148,11 +208,110 @@ func (ix *Index) Apply(ctx context.Context, b rankindex.Board, updates ...rankin
 			args = append(args, u.Member, u.Version, u.Score, encode(u.At, u.Member))
 		}
 	}
-	k := ix.keys(b.Key)
-	if err := applyScript.Run(ctx, ix.client, k[:2], args...).Err(); err != nil {
+	if ix.coalesce {
+		return ix.applyCoalesced(ctx, b.Key, args)
+	}
+	if err := applyScript.Run(ctx, ix.client, ix.applyKeys(b.Key), args...).Err(); err != nil {
 		return fmt.Errorf("redisindex: apply to board %q: %w", b.Key, err)
 	}
 	return nil
+}
+
+// batch holds the Apply calls waiting for the next script call to one
+// board. While a batch exists, a goroutine (flush) is sending its calls.
+type batch struct {
+	waiting []*call
+}
+
+// call is one coalesced Apply: its script arguments, and its result once
+// done is closed.
+type call struct {
+	args []any
+	done chan struct{}
+	err  error
+}
+
+// applyCoalesced queues args for board key and waits for the script call
+// that carries them (Options.Coalesce).
+func (ix *Index) applyCoalesced(ctx context.Context, key string, args []any) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("redisindex: apply to board %q: %w", key, err)
+	}
+	c := &call{args: args, done: make(chan struct{})}
+	ix.mu.Lock()
+	bt, sending := ix.batches[key]
+	if !sending {
+		bt = &batch{}
+		ix.batches[key] = bt
+	}
+	bt.waiting = append(bt.waiting, c)
+	ix.mu.Unlock()
+	if !sending {
+		go ix.flush(key, bt)
+	}
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+	}
+	ix.mu.Lock()
+	i := slices.Index(bt.waiting, c)
+	if i >= 0 {
+		bt.waiting = slices.Delete(bt.waiting, i, i+1)
+	}
+	ix.mu.Unlock()
+	if i < 0 {
+		// Taken by a script call: its result may be in already.
+		select {
+		case <-c.done:
+			return c.err
+		default:
+		}
+	}
+	return fmt.Errorf("redisindex: apply to board %q: %w", key, ctx.Err())
+}
+
+// flush sends the calls waiting in bt, board key's batch, one script call
+// at a time, until none are left; then it removes the batch, so that the
+// next Apply to the board starts a new one. The script calls run under a
+// context of their own: a caller that gives up must not fail the others
+// (the client's read and write timeouts still bound them).
+func (ix *Index) flush(key string, bt *batch) {
+	keys := ix.applyKeys(key)
+	var args []any
+	for {
+		ix.mu.Lock()
+		n, size := 0, 0
+		for n < len(bt.waiting) {
+			k := len(bt.waiting[n].args) / 4
+			if n > 0 && size+k > ix.maxBatch {
+				break
+			}
+			size += k
+			n++
+		}
+		if n == 0 {
+			delete(ix.batches, key)
+			ix.mu.Unlock()
+			return
+		}
+		calls := slices.Clone(bt.waiting[:n])
+		bt.waiting = slices.Delete(bt.waiting, 0, n)
+		ix.mu.Unlock()
+
+		args = args[:0]
+		for _, c := range calls {
+			args = append(args, c.args...)
+		}
+		err := applyScript.Run(context.Background(), ix.client, keys, args...).Err()
+		if err != nil {
+			err = fmt.Errorf("redisindex: apply to board %q: %w", key, err)
+		}
+		for _, c := range calls {
+			c.err = err
+			close(c.done)
+		}
+	}
 }
 
 // State implements rankindex.Index.

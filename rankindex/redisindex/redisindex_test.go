@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	mrand "math/rand/v2"
 	"os"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/leaderboard"
 	"github.com/habitkit/habitkit/rankindex"
 	"github.com/habitkit/habitkit/rankindex/rankindextest"
@@ -76,14 +80,26 @@ func deletePrefix(c *redis.Client, prefix string) error {
 
 func TestConformance(t *testing.T) {
 	c := testClient(t)
-	rankindextest.Run(t, func(t *testing.T) rankindex.Index {
-		return New(c, testPrefix(t, c))
-	})
+	for _, mode := range []struct {
+		name string
+		opts *Options
+	}{
+		{"plain", nil},
+		{"coalesce", &Options{Coalesce: true}},
+		// Batches of 3 updates split most coalesced groups.
+		{"coalesce-max3", &Options{Coalesce: true, MaxBatch: 3}},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			rankindextest.Run(t, func(t *testing.T) rankindex.Index {
+				return New(c, testPrefix(t, c), mode.opts)
+			})
+		})
+	}
 }
 
 func TestWarmClaimExpires(t *testing.T) {
 	c := testClient(t)
-	ix := New(c, testPrefix(t, c))
+	ix := New(c, testPrefix(t, c), nil)
 	b := rankindex.Board{Key: "b"}
 	ok, err := ix.BeginWarm(t.Context(), b)
 	require.NoError(t, err)
@@ -99,7 +115,7 @@ func TestWarmClaimExpires(t *testing.T) {
 }
 
 func TestBoardKeysShareASlot(t *testing.T) {
-	ix := New(nil, "p{x}:")
+	ix := New(nil, "p{x}:", nil)
 	for _, key := range []string{"plain", "with}brace", "{open", "a}:z"} {
 		k := ix.keys(key)
 		assert.Len(t, k, 3)
@@ -158,7 +174,7 @@ func TestEncodeOrder(t *testing.T) {
 
 func TestApplyIsOneRoundTrip(t *testing.T) {
 	c := testClient(t)
-	ix := New(c, testPrefix(t, c))
+	ix := New(c, testPrefix(t, c), nil)
 	b := rankindex.Board{Key: "b", Ranking: leaderboard.Competition}
 	// Load the script, then count commands through a hook.
 	require.NoError(t, ix.Apply(t.Context(), b, rankindex.Update{Member: "a", Score: 1, Version: 1}))
@@ -186,4 +202,189 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 		*h.n += len(cmds)
 		return next(ctx, cmds)
 	}
+}
+
+// gateHook holds the first command it sees until release is closed, and
+// counts the commands and the updates (applyScript arguments) sent.
+type gateHook struct {
+	mu      sync.Mutex
+	armed   bool
+	entered chan struct{}
+	release chan struct{}
+	cmds    int
+	batches []int // updates per script call
+}
+
+func newGateHook() *gateHook {
+	return &gateHook{armed: true, entered: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *gateHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *gateHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.mu.Lock()
+		h.cmds++
+		// EVALSHA sha numkeys key key args...
+		h.batches = append(h.batches, (len(cmd.Args())-5)/4)
+		wait := h.armed
+		h.armed = false
+		h.mu.Unlock()
+		if wait {
+			close(h.entered)
+			<-h.release
+		}
+		return next(ctx, cmd)
+	}
+}
+func (h *gateHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+
+func (h *gateHook) counts() (int, []int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.cmds, slices.Clone(h.batches)
+}
+
+// waiting reports how many Apply calls wait in board key's batch.
+func (ix *Index) waiting(key string) int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if bt := ix.batches[key]; bt != nil {
+		return len(bt.waiting)
+	}
+	return 0
+}
+
+// coalesceSetup returns an Index with Coalesce on a client whose first
+// command is held by the returned hook, after loading the apply script.
+func coalesceSetup(t *testing.T, maxBatch int) (*Index, *gateHook, rankindex.Board) {
+	t.Helper()
+	c := testClient(t)
+	b := rankindex.Board{Key: "b", Ranking: leaderboard.Competition}
+	require.NoError(t, applyScript.Load(t.Context(), c).Err())
+	h := newGateHook()
+	c.AddHook(h)
+	return New(c, testPrefix(t, c), &Options{Coalesce: true, MaxBatch: maxBatch}), h, b
+}
+
+func TestCoalesceSharesRoundTrips(t *testing.T) {
+	const rule = "with Coalesce, Apply calls that arrive while a call to their board is in flight must share the next round trip, and each must be applied"
+	ix, h, b := coalesceSetup(t, 0)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make([]error, 21)
+	wg.Go(func() { errs[0] = ix.Apply(ctx, b, rankindex.Update{Member: "m00", Score: 0, Version: 1}) })
+	<-h.entered
+	for i := 1; i <= 20; i++ {
+		wg.Go(func() {
+			errs[i] = ix.Apply(ctx, b, rankindex.Update{Member: fmt.Sprintf("m%02d", i), Score: int64(i), Version: 1})
+		})
+	}
+	require.Eventually(t, func() bool { return ix.waiting(b.Key) == 20 }, 10*time.Second, time.Millisecond)
+	close(h.release)
+	wg.Wait()
+	for i, err := range errs {
+		require.NoError(t, err, "%s: Apply %d", rule, i)
+	}
+	cmds, batches := h.counts()
+	assert.Equal(t, 2, cmds, rule)
+	assert.Equal(t, []int{1, 20}, batches, rule)
+	require.NoError(t, ix.FinishWarm(ctx, b))
+	rs, err := ix.Range(ctx, b, 0, 100)
+	require.NoError(t, err)
+	require.Len(t, rs, 21, rule)
+	for i, r := range rs {
+		assert.Equal(t, fmt.Sprintf("m%02d", 20-i), r.Member, rule)
+		assert.Equal(t, int64(20-i), r.Score, rule)
+	}
+	assert.Zero(t, ix.waiting(b.Key))
+}
+
+func TestCoalesceMaxBatch(t *testing.T) {
+	const rule = "a coalesced script call must carry at most MaxBatch updates, unless one Apply alone has more, and must never split an Apply"
+	ix, h, b := coalesceSetup(t, 3)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	wg.Go(func() { assert.NoError(t, ix.Apply(ctx, b, rankindex.Update{Member: "first", Version: 1})) })
+	<-h.entered
+	// Queued in this order: 1, 1, 5, 2, 1 updates (one goroutine at a time).
+	for i, n := range []int{1, 1, 5, 2, 1} {
+		us := make([]rankindex.Update, n)
+		for j := range us {
+			us[j] = rankindex.Update{Member: fmt.Sprintf("c%d-%d", i, j), Score: int64(j), Version: 1}
+		}
+		wg.Go(func() { assert.NoError(t, ix.Apply(ctx, b, us...)) })
+		require.Eventually(t, func() bool { return ix.waiting(b.Key) == i+1 }, 10*time.Second, time.Millisecond)
+	}
+	close(h.release)
+	wg.Wait()
+	_, batches := h.counts()
+	assert.Equal(t, []int{1, 2, 5, 3}, batches, rule)
+	require.NoError(t, ix.FinishWarm(ctx, b))
+	_, total, err := ix.RankOfScore(ctx, b, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 11, total, rule)
+}
+
+func TestCoalesceCancelWhileWaiting(t *testing.T) {
+	const rule = "a coalesced Apply whose context ends while it waits must return the context's error and apply nothing"
+	ix, h, b := coalesceSetup(t, 0)
+	ctx := t.Context()
+	done := make(chan error)
+	go func() { done <- ix.Apply(ctx, b, rankindex.Update{Member: "kept", Score: 1, Version: 1}) }()
+	<-h.entered
+	cctx, cancel := context.WithCancel(ctx)
+	gone := make(chan error)
+	go func() { gone <- ix.Apply(cctx, b, rankindex.Update{Member: "gone", Score: 2, Version: 1}) }()
+	require.Eventually(t, func() bool { return ix.waiting(b.Key) == 1 }, 10*time.Second, time.Millisecond)
+	cancel()
+	err := <-gone
+	assert.ErrorIs(t, err, context.Canceled, rule)
+	assert.Zero(t, ix.waiting(b.Key), rule)
+	close(h.release)
+	require.NoError(t, <-done)
+	require.NoError(t, ix.FinishWarm(ctx, b))
+	_, err = ix.Standing(ctx, b, "gone")
+	assert.ErrorIs(t, err, rankindex.ErrNotRanked, rule)
+	s, err := ix.Standing(ctx, b, "kept")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), s.Score)
+	// An already cancelled context queues nothing.
+	err = ix.Apply(cctx, b, rankindex.Update{Member: "gone", Score: 2, Version: 1})
+	assert.ErrorIs(t, err, context.Canceled, rule)
+	_, err = ix.Standing(ctx, b, "gone")
+	assert.ErrorIs(t, err, rankindex.ErrNotRanked, rule)
+}
+
+func TestCoalesceErrorsStayOnTheirBoard(t *testing.T) {
+	const rule = "with Coalesce, a failed script call must fail the Apply calls it carried, every one of them, and no call to another board"
+	c := testClient(t)
+	ix := New(c, testPrefix(t, c), &Options{Coalesce: true})
+	ctx := t.Context()
+	good := rankindex.Board{Key: "good"}
+	bad := rankindex.Board{Key: "bad"}
+	// A string where the sorted set should be: every ZADD fails.
+	require.NoError(t, c.Set(ctx, ix.keys(bad.Key)[0], "x", 0).Err())
+	const n = 40
+	errs := make([]error, 2*n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[2*i] = ix.Apply(ctx, good, rankindex.Update{Member: fmt.Sprintf("m%02d", i), Score: int64(i), Version: 1})
+		})
+		wg.Go(func() {
+			errs[2*i+1] = ix.Apply(ctx, bad, rankindex.Update{Member: fmt.Sprintf("m%02d", i), Score: int64(i), Version: 1})
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		assert.NoError(t, errs[2*i], rule)
+		assert.Error(t, errs[2*i+1], rule)
+		assert.NotErrorIs(t, errs[2*i+1], challenge.ErrInvalid, rule)
+	}
+	require.NoError(t, ix.FinishWarm(ctx, good))
+	_, total, err := ix.RankOfScore(ctx, good, 0)
+	require.NoError(t, err)
+	assert.Equal(t, n, total, rule)
 }

@@ -463,7 +463,7 @@ func TestLeaderboardsSQL(t *testing.T) {
 func TestLeaderboardsRedis(t *testing.T) {
 	newIndex := func(t *testing.T) rankindex.Index {
 		c, prefix := dbtest.Redis(t)
-		return redisindex.New(c, prefix)
+		return redisindex.New(c, prefix, &redisindex.Options{Coalesce: true})
 	}
 	t.Run("RanksTiesAndTeams", func(t *testing.T) { testRanksTiesAndTeams(t, nil, newIndex(t)) })
 	t.Run("PeriodsAndRevocations", func(t *testing.T) { testPeriodsAndRevocations(t, nil, newIndex(t)) })

@@ -272,18 +272,26 @@ func indexUpdate(c *scoreChange) rankindex.Update {
 	}
 }
 
-// applyScores hands committed score rows to the rank index. A failure
-// leaves the index behind the database, so the board is dropped and warmed
-// again from storage on its next query rather than answering wrongly.
+// applyScores hands committed score rows to the rank index, one Apply per
+// board (one round trip to a shared index). A failure leaves the index
+// behind the database, so the board is dropped and warmed again from
+// storage on its next query rather than answering wrongly.
 func (e *Engine) applyScores(changes []scoreChange) {
 	if len(changes) == 0 {
 		return
 	}
 	ctx := context.Background()
-	for i := range changes {
+	var updates []rankindex.Update
+	for i := 0; i < len(changes); {
 		c := &changes[i]
 		b := indexBoard(c.board, c.row.BoardKey)
-		if err := e.ranks.Apply(ctx, b, indexUpdate(c)); err != nil {
+		updates = updates[:0]
+		j := i
+		for ; j < len(changes) && changes[j].board == c.board && changes[j].row.BoardKey == c.row.BoardKey; j++ {
+			updates = append(updates, indexUpdate(&changes[j]))
+		}
+		i = j
+		if err := e.ranks.Apply(ctx, b, updates...); err != nil {
 			e.log.Error("habitkit: rank index update failed; the board will be warmed again", "board", b.Key, "err", err)
 			if derr := e.ranks.Drop(ctx, b); derr != nil {
 				e.log.Error("habitkit: rank index drop failed", "board", b.Key, "err", derr)

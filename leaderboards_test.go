@@ -2,6 +2,7 @@ package habitkit_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -539,4 +540,39 @@ func TestLeaderboardSaysRankNotKnownWhileWarming(t *testing.T) {
 	require.NoError(t, err, "the next query warms the board itself")
 	assert.Equal(t, 1, st.Rank)
 	assert.EqualValues(t, 10, st.Score)
+}
+
+// failingIndex fails every Apply while failing is set, as a Redis outage
+// would.
+type failingIndex struct {
+	rankindex.Index
+	failing atomic.Bool
+}
+
+func (f *failingIndex) Apply(ctx context.Context, b rankindex.Board, updates ...rankindex.Update) error {
+	if f.failing.Load() {
+		return errors.New("index unreachable")
+	}
+	return f.Index.Apply(ctx, b, updates...)
+}
+
+// TestLeaderboardRecoversFromAFailedIndexUpdate: a score that reached the
+// database but not the index must not leave a wrong rank behind: the board
+// is dropped and warmed again from storage.
+func TestLeaderboardRecoversFromAFailedIndexUpdate(t *testing.T) {
+	index := &failingIndex{Index: rankindex.NewLocal()}
+	f := newBoardFixture(t, nil, leaderboard.OptOutHidden, index)
+	ann := f.enrolIn("ann", "north", false)
+	bob := f.enrolIn("bob", "north", false)
+	f.complete(ann, 1)
+	assert.Equal(t, []rankLine{{"ann", 1, 10}, {"bob", 2, 0}}, lines(f.board("people", "", "")))
+
+	index.failing.Store(true)
+	f.clock.Set(at(2, 9, 0))
+	f.complete(bob, 1) // late, and the index misses it
+	f.complete(bob, 2)
+	index.failing.Store(false)
+
+	assert.Equal(t, []rankLine{{"bob", 1, 15}, {"ann", 2, 10}}, lines(f.board("people", "", "")),
+		"the board was warmed again from the stored scores")
 }

@@ -2,6 +2,7 @@ package habitkit_test
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,12 +20,15 @@ func TestDependencyRules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}:{{join .Deps \" \"}}", "./...").Output()
+	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}:{{join .Deps \" \"}}:{{join .Imports \" \"}}", "./...").Output()
 	require.NoError(t, err, "go list")
-	deps := map[string][]string{}
+	deps := map[string][]string{}    // all dependencies, direct or not
+	imports := map[string][]string{} // direct imports only
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		pkg, list, _ := strings.Cut(line, ":")
+		pkg, rest, _ := strings.Cut(line, ":")
+		list, direct, _ := strings.Cut(rest, ":")
 		deps[pkg] = strings.Fields(list)
+		imports[pkg] = strings.Fields(direct)
 	}
 	ours := func(pkg string) []string {
 		var out []string
@@ -40,16 +44,27 @@ func TestDependencyRules(t *testing.T) {
 		pkg     string
 		allowed []string // our packages it may depend on ("" is the root)
 	}{
-		{"challenge", nil},
-		{"badge", []string{"challenge"}},
-		{"leaderboard", []string{"challenge"}},
-		{"reflection", []string{"challenge"}},
-		{"storage", []string{"challenge", "reflection"}},
-		{"storage/memory", []string{"challenge", "reflection", "storage"}},
-		{"storage/sqlstore", []string{"challenge", "reflection", "storage"}},
-		{"storage/storagetest", []string{"challenge", "reflection", "storage"}},
-		{"rankindex", []string{"challenge", "leaderboard"}},
-		{"", []string{"challenge", "badge", "leaderboard", "reflection", "rankindex", "storage"}},
+		{"internal/defyaml", nil},
+		{"challenge", []string{"internal/defyaml"}},
+		{"badge", []string{"challenge", "internal/defyaml"}},
+		{"leaderboard", []string{"challenge", "internal/defyaml"}},
+		{"reflection", []string{"challenge", "internal/defyaml"}},
+		// The rest reach internal/defyaml only through the domain packages:
+		// see the direct-import check below.
+		{"storage", []string{"challenge", "reflection", "internal/defyaml"}},
+		{"storage/memory", []string{"challenge", "reflection", "storage", "internal/defyaml"}},
+		{"storage/sqlstore", []string{"challenge", "reflection", "storage", "internal/defyaml"}},
+		{"storage/storagetest", []string{"challenge", "reflection", "storage", "internal/defyaml"}},
+		{"rankindex", []string{"challenge", "leaderboard", "internal/defyaml"}},
+		{"", []string{"challenge", "badge", "leaderboard", "reflection", "rankindex", "storage", "internal/defyaml"}},
+	}
+	// internal/defyaml is the domain packages' definition-file reader: only
+	// they may import it.
+	defyamlUsers := []string{module + "/challenge", module + "/badge", module + "/leaderboard", module + "/reflection"}
+	for pkg, list := range imports {
+		if slices.Contains(list, module+"/internal/defyaml") {
+			assert.Contains(t, defyamlUsers, pkg, "%s must not import %s/internal/defyaml", pkg, module)
+		}
 	}
 	for _, r := range rules {
 		full := module

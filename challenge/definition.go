@@ -1,18 +1,16 @@
 package challenge
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/habitkit/habitkit/internal/defyaml"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -28,21 +26,27 @@ import (
 // the file (so "points.levels[1].points", whereas Validate alone would say
 // "levels[1].points").
 func ParseDefinition(data []byte) (*Programme, error) {
-	d := &decoder{at: make(map[string]loc), bad: make(map[string]bool)}
-	d.data = data
-	root := d.document(data)
+	d := &decoder{Decoder: defyaml.New(data, defyaml.Options{
+		MaxVisits:   maxVisits,
+		Empty:       "the file is empty",
+		OneDocument: "a definition file holds one programme: remove the second document (after ---)",
+		SyntaxHints: true,
+		MergeKeys:   true,
+		Suggest:     true,
+	})}
+	root, _ := d.Document()
 	if root == nil {
-		return nil, d.result()
+		return nil, fileProblems(d.Decoder)
 	}
 	p := d.programme(root)
 	if p == nil {
-		return nil, d.result()
+		return nil, fileProblems(d.Decoder)
 	}
 	for _, pr := range p.check() {
 		d.adopt(pr)
 	}
-	if len(d.probs) > 0 {
-		return nil, d.result()
+	if d.Count() > 0 {
+		return nil, fileProblems(d.Decoder)
 	}
 	if err := p.Validate(); err != nil {
 		// check found nothing, so Validate cannot either; keep the
@@ -155,41 +159,10 @@ type filePoints struct {
 // which a yaml.Node keeps unexpanded but a naive walk would expand.
 const maxVisits = 200_000
 
-// loc is where a value sits in the file: its path as written and its line.
-type loc struct {
-	field string
-	line  int
-}
-
 // where names a value twice: by the path Validate uses for it in the
-// Programme (prog) and by its path in the file (file). They differ only
+// Programme (Prog) and by its path in the file (File). They differ only
 // where the file format groups things differently (points.levels).
-type where struct{ prog, file string }
-
-func (w where) key(prog, file string) where {
-	return where{joinPath(w.prog, prog), joinPath(w.file, file)}
-}
-
-func (w where) index(i int) where {
-	s := "[" + strconv.Itoa(i) + "]"
-	return where{w.prog + s, w.file + s}
-}
-
-func joinPath(base, name string) string {
-	if base == "" {
-		return name
-	}
-	return base + "." + name
-}
-
-// parentPath strips the last ".name" or "[i]" from path.
-func parentPath(path string) string {
-	i := max(strings.LastIndexByte(path, '.'), strings.LastIndexByte(path, '['))
-	if i < 0 {
-		return ""
-	}
-	return path[:i]
-}
+type where = defyaml.Path
 
 // slotInfo remembers where each decoded slot came from, by its index in
 // Programme.Schedule, so that Validate's problems about it get a line.
@@ -202,313 +175,11 @@ type slotInfo struct {
 // decoder turns a yaml.Node tree into a Programme, collecting problems
 // instead of stopping at the first.
 type decoder struct {
-	data  []byte
-	probs ValidationErrors
-	at    map[string]loc  // Programme path -> place in the file
-	bad   map[string]bool // Programme paths whose value could not be decoded
+	*defyaml.Decoder
 	slots []slotInfo
 	// slotSeen drops repeats of one problem among the slots of one entry:
 	// "no activity x" is one problem for "days: [3, 10, 17]", not three.
 	slotSeen map[slotProblem]bool
-	visits   int
-	tooBig   bool
-}
-
-// yamlLine finds the line number in yaml's untyped syntax errors, which
-// read "yaml: line 12: did not find expected key".
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlParserProblems are the messages of yaml's parser (as opposed to its
-// scanner). For these, yaml v3 prints a 0-based line number (its fail
-// method adds one for scanner errors only), so syntax adds the one.
-var yamlParserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"found duplicate %YAML directive":        true,
-	"found duplicate %TAG directive":         true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
-}
-
-// document parses data and returns its top-level node, or nil when there
-// is nothing to decode.
-func (d *decoder) document(data []byte) *yaml.Node {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			d.problem("", 0, "the file is empty")
-			return nil
-		}
-		d.syntax(err)
-		return nil
-	}
-	var next yaml.Node
-	if err := dec.Decode(&next); err == nil {
-		d.problem("", next.Line, "a definition file holds one programme: remove the second document (after ---)")
-	} else if !errors.Is(err, io.EOF) {
-		d.syntax(err)
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.problem("", doc.Line, "the file is empty")
-		return nil
-	}
-	return doc.Content[0]
-}
-
-// syntax records a YAML syntax error, with its line when yaml gives one.
-func (d *decoder) syntax(err error) {
-	msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-		if yamlParserProblems[msg] {
-			line++
-		}
-	}
-	if line > 0 {
-		lines := bytes.Split(d.data, []byte("\n"))
-		if text := lines[min(line, len(lines))-1]; bytes.ContainsRune(text, '?') && bytes.ContainsAny(text, "[{") {
-			// The YAML reader rejects "?" in unquoted text inside [ ] and
-			// { } (go-yaml/yaml#905), and prompts are questions.
-			msg += `; a "?" inside [ ] or { } must be in quotes ("What did they say?"), or write the list one item per line, each starting with "- "`
-		}
-	}
-	d.problem("", line, "the file cannot be read: %s", msg)
-}
-
-// problem records a problem in the file itself.
-func (d *decoder) problem(field string, line int, format string, args ...any) {
-	e := Invalid(field, format, args...)
-	e.Line = line
-	d.probs = append(d.probs, e)
-}
-
-// fail records that the value at w (node n) could not be decoded. Validate's
-// problems at or under w are then dropped: they would only repeat this one.
-func (d *decoder) fail(w where, n *yaml.Node, format string, args ...any) {
-	d.problem(w.file, n.Line, format, args...)
-	if w.prog != "" {
-		d.bad[w.prog] = true
-	}
-}
-
-func (d *decoder) mark(w where, line int) {
-	if _, ok := d.at[w.prog]; !ok {
-		d.at[w.prog] = loc{w.file, line}
-	}
-}
-
-// resolve follows aliases and counts the visit; it returns nil once the
-// file has made the decoder visit too many nodes.
-func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n == nil || n.Kind == yaml.AliasNode {
-		d.problem("", 0, "an alias (*name) cannot be followed")
-		return nil
-	}
-	d.visits++
-	if d.visits > maxVisits {
-		if !d.tooBig {
-			d.tooBig = true
-			d.problem("", 0, "the file is too large, or repeats too much through aliases (*name)")
-		}
-		return nil
-	}
-	return n
-}
-
-// describe names what n is, for "want X, not Y" messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return `a set of "key: value" lines`
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
-			return "nothing"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "something else"
-}
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
-
-// defField is one key a mapping accepts.
-type defField struct {
-	// names are the accepted spellings; the first is the canonical one.
-	names []string
-	// prog, when set, is the absolute Programme path of the value (for
-	// keys that sit elsewhere in the file than in the Programme).
-	prog string
-	// set decodes the value.
-	set func(w where, n *yaml.Node)
-}
-
-// section describes a mapping in the file.
-type section struct {
-	what   string
-	fields []defField
-	// hints explain unknown keys that belong elsewhere, by normalised key.
-	hints map[string]string
-}
-
-// normKey makes key spelling forgiving: case, spaces, '-' and '_' do not
-// matter, so "timeZone", "timezone" and "time zone" are one key.
-func normKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		if r != ' ' && r != '-' && r != '_' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// mapping decodes n as the section s. It reports unknown keys (suggesting
-// the key meant), keys given twice, and a value that is not a mapping; it
-// returns false in that last case.
-func (d *decoder) mapping(w where, n *yaml.Node, s section) bool {
-	if n = d.resolve(n); n == nil {
-		return false
-	}
-	if n.Kind != yaml.MappingNode {
-		d.fail(w, n, "want %s written as \"key: value\" lines, not %s", s.what, describe(n))
-		return false
-	}
-	d.mark(w, n.Line)
-	seen := make(map[int]*yaml.Node, len(s.fields))
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k = d.resolve(k); k == nil {
-			return true
-		}
-		if k.Kind != yaml.ScalarNode {
-			d.problem(w.file, k.Line, "keys must be plain words, not %s", describe(k))
-			continue
-		}
-		written := strings.TrimSpace(k.Value)
-		if k.ShortTag() == "!!merge" {
-			d.problem(w.file, k.Line, "merge keys (<<) are not supported: write the fields out")
-			continue
-		}
-		fi := s.lookup(written)
-		if fi < 0 {
-			d.problem(joinPath(w.file, written), k.Line, "unknown field %q in %s%s", written, s.what, s.suggest(written))
-			continue
-		}
-		if first, dup := seen[fi]; dup {
-			if normKey(first.Value) == normKey(written) {
-				d.problem(joinPath(w.file, written), k.Line, "%q is given twice (first on line %d)", written, first.Line)
-			} else {
-				d.problem(joinPath(w.file, written), k.Line, "%q and %q (line %d) mean the same: give only one", written, first.Value, first.Line)
-			}
-			continue
-		}
-		seen[fi] = k
-		f := s.fields[fi]
-		child := w.key(f.names[0], written)
-		if f.prog != "" {
-			child.prog = f.prog
-		}
-		d.mark(child, k.Line)
-		f.set(child, v)
-	}
-	return true
-}
-
-func (s section) lookup(key string) int {
-	k := normKey(key)
-	for i, f := range s.fields {
-		for _, name := range f.names {
-			if normKey(name) == k {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
-// suggest returns a hint for an unknown key: where it belongs, or the
-// known key it is closest to (typos such as "poinst").
-func (s section) suggest(key string) string {
-	k := normKey(key)
-	if h, ok := s.hints[k]; ok {
-		return ": " + h
-	}
-	best, bestDist := "", 3
-	for _, f := range s.fields {
-		for _, name := range f.names {
-			if dist := editDistance(k, normKey(name)); dist < bestDist && dist < len(k) {
-				best, bestDist = f.names[0], dist
-			}
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	names := make([]string, len(s.fields))
-	for i, f := range s.fields {
-		names[i] = f.names[0]
-	}
-	return "; the fields are " + strings.Join(names, ", ")
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-// list returns the items of a list. Forgivingly, a single item where a list
-// is expected is a list of one, and nothing is an empty list.
-func (d *decoder) list(n *yaml.Node) []*yaml.Node {
-	if n = d.resolve(n); n == nil || isNull(n) {
-		return nil
-	}
-	if n.Kind == yaml.SequenceNode {
-		return n.Content
-	}
-	return []*yaml.Node{n}
-}
-
-// text decodes a scalar as trimmed text; nothing ("title:") is "".
-func (d *decoder) text(w where, n *yaml.Node) string {
-	if n = d.resolve(n); n == nil {
-		return ""
-	}
-	if n.Kind != yaml.ScalarNode {
-		d.fail(w, n, "want text, not %s", describe(n))
-		return ""
-	}
-	if isNull(n) {
-		return ""
-	}
-	return strings.TrimSpace(n.Value)
 }
 
 // texts decodes a list of texts. With commas, a single line such as
@@ -516,9 +187,9 @@ func (d *decoder) text(w where, n *yaml.Node) string {
 // sentence has commas).
 func (d *decoder) texts(w where, n *yaml.Node, commas bool) []string {
 	var out []string
-	for i, item := range d.list(n) {
-		iw := w.index(i)
-		if r := d.resolve(item); commas && r != nil && r.Kind == yaml.ScalarNode && !isNull(r) {
+	for i, item := range d.List(n) {
+		iw := w.Index(i)
+		if r := d.Resolve(item); commas && r != nil && r.Kind == yaml.ScalarNode && !defyaml.IsNull(r) {
 			for _, part := range strings.Split(r.Value, ",") {
 				if part = strings.TrimSpace(part); part != "" || !strings.Contains(r.Value, ",") {
 					out = append(out, part)
@@ -526,31 +197,31 @@ func (d *decoder) texts(w where, n *yaml.Node, commas bool) []string {
 			}
 			continue
 		}
-		d.mark(iw, item.Line)
-		out = append(out, d.text(iw, item))
+		d.Mark(iw, item.Line)
+		out = append(out, d.Text(iw, item))
 	}
 	return out
 }
 
 // integer decodes a whole number; "10" in quotes is accepted too.
 func (d *decoder) integer(w where, n *yaml.Node) int {
-	if n = d.resolve(n); n == nil {
+	if n = d.Resolve(n); n == nil {
 		return 0
 	}
 	switch {
 	case n.Kind != yaml.ScalarNode:
-		d.fail(w, n, "want a whole number, not %s", describe(n))
+		d.Fail(w, n, "want a whole number, not %s", defyaml.Describe(n))
 		return 0
-	case isNull(n):
-		d.fail(w, n, "a whole number is required")
+	case defyaml.IsNull(n):
+		d.Fail(w, n, "a whole number is required")
 		return 0
 	}
 	v, err := strconv.Atoi(strings.TrimSpace(n.Value))
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			d.fail(w, n, "%s is too large", n.Value)
+			d.Fail(w, n, "%s is too large", n.Value)
 		} else {
-			d.fail(w, n, "want a whole number, not %q", n.Value)
+			d.Fail(w, n, "want a whole number, not %q", n.Value)
 		}
 		return 0
 	}
@@ -559,7 +230,7 @@ func (d *decoder) integer(w where, n *yaml.Node) int {
 
 // hour decodes the day-start hour: 4, or "04:00" on the hour.
 func (d *decoder) hour(w where, n *yaml.Node) int {
-	r := d.resolve(n)
+	r := d.Resolve(n)
 	if r == nil {
 		return 0
 	}
@@ -569,9 +240,9 @@ func (d *decoder) hour(w where, n *yaml.Node) int {
 		m, err2 := strconv.Atoi(mm)
 		switch {
 		case err1 != nil || err2 != nil || len(mm) != 2:
-			d.fail(w, r, "want an hour such as 4 or \"04:00\", not %q", r.Value)
+			d.Fail(w, r, "want an hour such as 4 or \"04:00\", not %q", r.Value)
 		case m != 0:
-			d.fail(w, r, "the day must start on the hour (such as \"04:00\"), not %q", r.Value)
+			d.Fail(w, r, "the day must start on the hour (such as \"04:00\"), not %q", r.Value)
 		default:
 			return h
 		}
@@ -581,19 +252,19 @@ func (d *decoder) hour(w where, n *yaml.Node) int {
 }
 
 func (d *decoder) date(w where, n *yaml.Node) Date {
-	if n = d.resolve(n); n == nil {
+	if n = d.Resolve(n); n == nil {
 		return Date{}
 	}
 	if n.Kind != yaml.ScalarNode {
-		d.fail(w, n, "want a date written YYYY-MM-DD, not %s", describe(n))
+		d.Fail(w, n, "want a date written YYYY-MM-DD, not %s", defyaml.Describe(n))
 		return Date{}
 	}
-	if isNull(n) {
+	if defyaml.IsNull(n) {
 		return Date{} // Validate says a date is required, with this line.
 	}
 	v, err := ParseDate(strings.TrimSpace(n.Value))
 	if err != nil {
-		d.fail(w, n, "want a real date written YYYY-MM-DD (such as 2027-05-03), not %q", n.Value)
+		d.Fail(w, n, "want a real date written YYYY-MM-DD (such as 2027-05-03), not %q", n.Value)
 		return Date{}
 	}
 	return v
@@ -631,14 +302,14 @@ func parseWeekday(s string) (time.Weekday, bool) {
 // splitScalars returns the items of a list whose items may also be given
 // on one line separated by commas ("saturday, sunday").
 func (d *decoder) splitScalars(w where, n *yaml.Node, what string, each func(w where, n *yaml.Node, s string)) {
-	for i, item := range d.list(n) {
-		iw := w.index(i)
-		r := d.resolve(item)
+	for i, item := range d.List(n) {
+		iw := w.Index(i)
+		r := d.Resolve(item)
 		if r == nil {
 			return
 		}
-		if r.Kind != yaml.ScalarNode || isNull(r) {
-			d.fail(iw, r, "want %s, not %s", what, describe(r))
+		if r.Kind != yaml.ScalarNode || defyaml.IsNull(r) {
+			d.Fail(iw, r, "want %s, not %s", what, defyaml.Describe(r))
 			continue
 		}
 		for _, part := range strings.Split(r.Value, ",") {
@@ -655,43 +326,43 @@ func (d *decoder) programme(root *yaml.Node) *Programme {
 	p := &Programme{}
 	w := where{}
 	str := func(dst *string) func(where, *yaml.Node) {
-		return func(w where, n *yaml.Node) { *dst = d.text(w, n) }
+		return func(w where, n *yaml.Node) { *dst = d.Text(w, n) }
 	}
 	num := func(dst *int) func(where, *yaml.Node) {
 		return func(w where, n *yaml.Node) { *dst = d.integer(w, n) }
 	}
-	ok := d.mapping(w, root, section{
-		what: "the programme",
-		fields: []defField{
-			{names: []string{"id"}, set: str(&p.ID)},
-			{names: []string{"title"}, set: str(&p.Title)},
-			{names: []string{"description"}, set: str(&p.Description)},
-			{names: []string{"length"}, set: num(&p.Length)},
-			{names: []string{"dayStartHour", "dayStart"}, set: func(w where, n *yaml.Node) { p.DayStartHour = d.hour(w, n) }},
-			{names: []string{"timeZone"}, set: str(&p.TimeZone)},
-			{names: []string{"graceDays"}, set: num(&p.GraceDays)},
-			{names: []string{"restDays"}, set: func(w where, n *yaml.Node) { d.restDays(w, n, &p.RestDays) }},
-			{names: []string{"activities"}, set: func(w where, n *yaml.Node) { d.activities(w, n, p) }},
-			{names: []string{"schedule"}, set: func(w where, n *yaml.Node) { d.schedule(w, n, p) }},
-			{names: []string{"cohorts"}, set: func(w where, n *yaml.Node) { d.cohorts(w, n, p) }},
-			{names: []string{"points"}, set: func(w where, n *yaml.Node) { d.points(w, n, p) }},
-			{names: []string{"freezes"}, set: func(w where, n *yaml.Node) {
-				d.mapping(w, n, section{what: "freezes", fields: []defField{
-					{names: []string{"earnEvery"}, set: num(&p.Freezes.EarnEvery)},
-					{names: []string{"max"}, set: num(&p.Freezes.Max)},
-					{names: []string{"initial"}, set: num(&p.Freezes.Initial)},
+	ok := d.Mapping(w, root, defyaml.Section{
+		What: "the programme",
+		Fields: []defyaml.Field{
+			{Names: []string{"id"}, Set: str(&p.ID)},
+			{Names: []string{"title"}, Set: str(&p.Title)},
+			{Names: []string{"description"}, Set: str(&p.Description)},
+			{Names: []string{"length"}, Set: num(&p.Length)},
+			{Names: []string{"dayStartHour", "dayStart"}, Set: func(w where, n *yaml.Node) { p.DayStartHour = d.hour(w, n) }},
+			{Names: []string{"timeZone"}, Set: str(&p.TimeZone)},
+			{Names: []string{"graceDays"}, Set: num(&p.GraceDays)},
+			{Names: []string{"restDays"}, Set: func(w where, n *yaml.Node) { d.restDays(w, n, &p.RestDays) }},
+			{Names: []string{"activities"}, Set: func(w where, n *yaml.Node) { d.activities(w, n, p) }},
+			{Names: []string{"schedule"}, Set: func(w where, n *yaml.Node) { d.schedule(w, n, p) }},
+			{Names: []string{"cohorts"}, Set: func(w where, n *yaml.Node) { d.cohorts(w, n, p) }},
+			{Names: []string{"points"}, Set: func(w where, n *yaml.Node) { d.points(w, n, p) }},
+			{Names: []string{"freezes"}, Set: func(w where, n *yaml.Node) {
+				d.Mapping(w, n, defyaml.Section{What: "freezes", Fields: []defyaml.Field{
+					{Names: []string{"earnEvery"}, Set: num(&p.Freezes.EarnEvery)},
+					{Names: []string{"max"}, Set: num(&p.Freezes.Max)},
+					{Names: []string{"initial"}, Set: num(&p.Freezes.Initial)},
 				}})
 			}},
 			// Badges are read by package badge (badge.ParseDefinitions)
 			// from the same file; the programme itself ignores them.
-			{names: []string{"badges"}, set: func(where, *yaml.Node) {}},
+			{Names: []string{"badges"}, Set: func(where, *yaml.Node) {}},
 			// Boards are read by package leaderboard (leaderboard.ParseSettings)
 			// and reflection settings by package reflection
 			// (reflection.ParseSettings), from the same file.
-			{names: []string{"leaderboards"}, set: func(where, *yaml.Node) {}},
-			{names: []string{"reflections"}, set: func(where, *yaml.Node) {}},
+			{Names: []string{"leaderboards"}, Set: func(where, *yaml.Node) {}},
+			{Names: []string{"reflections"}, Set: func(where, *yaml.Node) {}},
 		},
-		hints: map[string]string{
+		Hints: map[string]string{
 			"streakbonuses": "streakBonuses go in the points section",
 			"levels":        "levels go in the points section",
 			"earnevery":     "earnEvery goes in the freezes section",
@@ -711,17 +382,17 @@ func (d *decoder) restDays(w where, n *yaml.Node, r *RestDays) {
 		if v, ok := parseWeekday(s); ok {
 			r.Weekdays = append(r.Weekdays, v)
 		} else {
-			d.fail(w, n, "want a day of the week such as \"sunday\" or \"Sat\", not %q", s)
+			d.Fail(w, n, "want a day of the week such as \"sunday\" or \"Sat\", not %q", s)
 		}
 	}
 	date := func(w where, n *yaml.Node, s string) {
 		if v, err := ParseDate(s); err == nil {
 			r.Dates = append(r.Dates, v)
 		} else {
-			d.fail(w, n, "want a real date written YYYY-MM-DD (such as 2027-05-03), not %q", s)
+			d.Fail(w, n, "want a real date written YYYY-MM-DD (such as 2027-05-03), not %q", s)
 		}
 	}
-	if rn := d.resolve(n); rn != nil && rn.Kind != yaml.MappingNode {
+	if rn := d.Resolve(n); rn != nil && rn.Kind != yaml.MappingNode {
 		// The short form: one list of weekday names and dates, which
 		// cannot be confused with each other.
 		d.splitScalars(w, rn, "a day of the week or a date", func(w where, n *yaml.Node, s string) {
@@ -730,33 +401,33 @@ func (d *decoder) restDays(w where, n *yaml.Node, r *RestDays) {
 			} else if _, err := ParseDate(s); err == nil {
 				date(w, n, s)
 			} else {
-				d.fail(w, n, "want a day of the week (such as \"sunday\") or a date written YYYY-MM-DD, not %q", s)
+				d.Fail(w, n, "want a day of the week (such as \"sunday\") or a date written YYYY-MM-DD, not %q", s)
 			}
 		})
 		return
 	}
-	d.mapping(w, n, section{what: "restDays", fields: []defField{
-		{names: []string{"weekdays"}, set: func(w where, n *yaml.Node) {
+	d.Mapping(w, n, defyaml.Section{What: "restDays", Fields: []defyaml.Field{
+		{Names: []string{"weekdays"}, Set: func(w where, n *yaml.Node) {
 			d.splitScalars(w, n, "a day of the week", weekday)
 		}},
-		{names: []string{"dates"}, set: func(w where, n *yaml.Node) {
+		{Names: []string{"dates"}, Set: func(w where, n *yaml.Node) {
 			d.splitScalars(w, n, "a date", date)
 		}},
 	}})
 }
 
 func (d *decoder) activities(w where, n *yaml.Node, p *Programme) {
-	for i, item := range d.list(n) {
-		iw := w.index(i)
+	for i, item := range d.List(n) {
+		iw := w.Index(i)
 		var a Activity
-		d.mapping(iw, item, section{what: "an activity", fields: []defField{
-			{names: []string{"id"}, set: func(w where, n *yaml.Node) { a.ID = d.text(w, n) }},
-			{names: []string{"title"}, set: func(w where, n *yaml.Node) { a.Title = d.text(w, n) }},
-			{names: []string{"instructions"}, set: func(w where, n *yaml.Node) { a.Instructions = d.text(w, n) }},
-			{names: []string{"tags"}, set: func(w where, n *yaml.Node) { a.Tags = d.texts(w, n, true) }},
-			{names: []string{"points"}, set: func(w where, n *yaml.Node) { a.Points = d.integer(w, n) }},
-			{names: []string{"prompts"}, set: func(w where, n *yaml.Node) { a.Prompts = d.texts(w, n, false) }},
-			{names: []string{"variations"}, set: func(w where, n *yaml.Node) { a.Variations = d.variations(w, n) }},
+		d.Mapping(iw, item, defyaml.Section{What: "an activity", Fields: []defyaml.Field{
+			{Names: []string{"id"}, Set: func(w where, n *yaml.Node) { a.ID = d.Text(w, n) }},
+			{Names: []string{"title"}, Set: func(w where, n *yaml.Node) { a.Title = d.Text(w, n) }},
+			{Names: []string{"instructions"}, Set: func(w where, n *yaml.Node) { a.Instructions = d.Text(w, n) }},
+			{Names: []string{"tags"}, Set: func(w where, n *yaml.Node) { a.Tags = d.texts(w, n, true) }},
+			{Names: []string{"points"}, Set: func(w where, n *yaml.Node) { a.Points = d.integer(w, n) }},
+			{Names: []string{"prompts"}, Set: func(w where, n *yaml.Node) { a.Prompts = d.texts(w, n, false) }},
+			{Names: []string{"variations"}, Set: func(w where, n *yaml.Node) { a.Variations = d.variations(w, n) }},
 		}})
 		p.Activities = append(p.Activities, a)
 	}
@@ -764,20 +435,20 @@ func (d *decoder) activities(w where, n *yaml.Node, p *Programme) {
 
 func (d *decoder) variations(w where, n *yaml.Node) []Variation {
 	var out []Variation
-	for i, item := range d.list(n) {
-		iw := w.index(i)
+	for i, item := range d.List(n) {
+		iw := w.Index(i)
 		var v Variation
-		if r := d.resolve(item); r != nil && r.Kind == yaml.ScalarNode {
+		if r := d.Resolve(item); r != nil && r.Kind == yaml.ScalarNode {
 			// Forgiving: a bare name is a variation with just an id.
-			d.mark(iw, r.Line)
-			d.mark(iw.key("id", "id"), r.Line)
-			v.ID = d.text(iw.key("id", "id"), r)
+			d.Mark(iw, r.Line)
+			d.Mark(iw.Key("id", "id"), r.Line)
+			v.ID = d.Text(iw.Key("id", "id"), r)
 		} else {
-			d.mapping(iw, item, section{what: "a variation", fields: []defField{
-				{names: []string{"id"}, set: func(w where, n *yaml.Node) { v.ID = d.text(w, n) }},
-				{names: []string{"title"}, set: func(w where, n *yaml.Node) { v.Title = d.text(w, n) }},
-				{names: []string{"context"}, set: func(w where, n *yaml.Node) { v.Context = d.text(w, n) }},
-				{names: []string{"prompts"}, set: func(w where, n *yaml.Node) { v.Prompts = d.texts(w, n, false) }},
+			d.Mapping(iw, item, defyaml.Section{What: "a variation", Fields: []defyaml.Field{
+				{Names: []string{"id"}, Set: func(w where, n *yaml.Node) { v.ID = d.Text(w, n) }},
+				{Names: []string{"title"}, Set: func(w where, n *yaml.Node) { v.Title = d.Text(w, n) }},
+				{Names: []string{"context"}, Set: func(w where, n *yaml.Node) { v.Context = d.Text(w, n) }},
+				{Names: []string{"prompts"}, Set: func(w where, n *yaml.Node) { v.Prompts = d.texts(w, n, false) }},
 			}})
 		}
 		out = append(out, v)
@@ -797,49 +468,16 @@ type dayAt struct {
 // or "days: 1-5, 8".
 func (d *decoder) days(w where, n *yaml.Node) []dayAt {
 	var out []dayAt
-	for i, item := range d.list(n) {
-		iw := w.index(i)
-		r := d.resolve(item)
-		if r == nil {
-			return out
-		}
-		if r.Kind != yaml.ScalarNode || isNull(r) {
-			d.fail(iw, r, "want a day number or a range such as 1-5, not %s", describe(r))
+	longest := fmt.Sprintf(" (%d days)", MaxLength)
+	d.DayRanges(w, n, MaxLength, longest, func(_ where, r *yaml.Node, from, to int, ok bool) {
+		if !ok {
 			out = append(out, dayAt{line: r.Line})
-			continue
 		}
-		for _, part := range strings.Split(r.Value, ",") {
-			out = append(out, d.dayRange(iw, r, strings.TrimSpace(part))...)
+		for day := from; ok && day <= to; day++ {
+			out = append(out, dayAt{day: day, line: r.Line, ok: true})
 		}
-	}
+	})
 	return out
-}
-
-func (d *decoder) dayRange(w where, n *yaml.Node, s string) []dayAt {
-	lo, hi, isRange := strings.Cut(s, "-")
-	if strings.HasPrefix(s, "-") {
-		isRange, lo, hi = false, s, s // a negative day, for Validate to name
-	}
-	from, err1 := strconv.Atoi(strings.TrimSpace(lo))
-	to, err2 := from, error(nil)
-	if isRange {
-		to, err2 = strconv.Atoi(strings.TrimSpace(hi))
-	}
-	switch {
-	case err1 != nil || err2 != nil:
-		d.fail(w, n, "want a day number or a range such as 1-5, not %q", s)
-	case to < from:
-		d.fail(w, n, "the range %q runs backwards: write the first day first", s)
-	case to-from >= MaxLength:
-		d.fail(w, n, "the range %q is longer than any programme (%d days)", s, MaxLength)
-	default:
-		out := make([]dayAt, 0, to-from+1)
-		for day := from; day <= to; day++ {
-			out = append(out, dayAt{day: day, line: n.Line, ok: true})
-		}
-		return out
-	}
-	return []dayAt{{line: n.Line}}
 }
 
 // textAt is a text value and its line.
@@ -849,8 +487,8 @@ type textAt struct {
 }
 
 func (d *decoder) schedule(w where, n *yaml.Node, p *Programme) {
-	for i, item := range d.list(n) {
-		iw := w.index(i)
+	for i, item := range d.List(n) {
+		iw := w.Index(i)
 		var (
 			days            []dayAt
 			hasDays         bool
@@ -860,36 +498,36 @@ func (d *decoder) schedule(w where, n *yaml.Node, p *Programme) {
 			variationsNode  *yaml.Node
 			variationsWhere where
 		)
-		ok := d.mapping(iw, item, section{
-			what: "a schedule entry",
-			fields: []defField{
-				{names: []string{"day", "days"}, set: func(w where, n *yaml.Node) {
+		ok := d.Mapping(iw, item, defyaml.Section{
+			What: "a schedule entry",
+			Fields: []defyaml.Field{
+				{Names: []string{"day", "days"}, Set: func(w where, n *yaml.Node) {
 					hasDays = true
 					days = d.days(w, n)
 				}},
-				{names: []string{"activity"}, set: func(w where, n *yaml.Node) {
-					before := len(d.probs)
-					activity = textAt{d.text(w, n), n.Line}
-					activityBad = len(d.probs) > before
+				{Names: []string{"activity"}, Set: func(w where, n *yaml.Node) {
+					before := d.Count()
+					activity = textAt{d.Text(w, n), n.Line}
+					activityBad = d.Count() > before
 				}},
-				{names: []string{"variation", "variations"}, set: func(w where, n *yaml.Node) {
+				{Names: []string{"variation", "variations"}, Set: func(w where, n *yaml.Node) {
 					variationsNode, variationsWhere = n, w
-					for j, v := range d.list(n) {
-						variations = append(variations, textAt{d.text(w.index(j), v), v.Line})
+					for j, v := range d.List(n) {
+						variations = append(variations, textAt{d.Text(w.Index(j), v), v.Line})
 					}
 				}},
 			},
-			hints: map[string]string{"activities": `name one activity per entry: "activity: <id>"`},
+			Hints: map[string]string{"activities": `name one activity per entry: "activity: <id>"`},
 		})
 		if !ok {
 			continue
 		}
-		r := d.resolve(item)
+		r := d.Resolve(item)
 		if r == nil {
 			return
 		}
 		if !hasDays {
-			d.fail(iw, r, "say which day (day: 5) or days (days: [3, 10, 17]) the activity is on")
+			d.Fail(iw, r, "say which day (day: 5) or days (days: [3, 10, 17]) the activity is on")
 			continue
 		}
 		if activity.line == 0 {
@@ -902,7 +540,7 @@ func (d *decoder) schedule(w where, n *yaml.Node, p *Programme) {
 			// The days are already reported; counting them would mislead.
 			variations = nil
 		case len(variations) != len(days):
-			d.fail(variationsWhere, variationsNode, "%d variations for %s: give one variation per day, or one for all of them", len(variations), plural(len(days), "day"))
+			d.Fail(variationsWhere, variationsNode, "%d variations for %s: give one variation per day, or one for all of them", len(variations), plural(len(days), "day"))
 			variations = nil
 		}
 		for k, day := range days {
@@ -910,7 +548,7 @@ func (d *decoder) schedule(w where, n *yaml.Node, p *Programme) {
 				continue
 			}
 			if len(p.Schedule) >= 2*MaxLength {
-				d.fail(iw, r, "the schedule lists more than %d days", 2*MaxLength)
+				d.Fail(iw, r, "the schedule lists more than %d days", 2*MaxLength)
 				return
 			}
 			slot := Slot{Day: day.day, ActivityID: activity.s}
@@ -929,43 +567,46 @@ func (d *decoder) schedule(w where, n *yaml.Node, p *Programme) {
 }
 
 func (d *decoder) cohorts(w where, n *yaml.Node, p *Programme) {
-	for i, item := range d.list(n) {
+	for i, item := range d.List(n) {
 		var c Cohort
-		d.mapping(w.index(i), item, section{what: "a cohort", fields: []defField{
-			{names: []string{"id"}, set: func(w where, n *yaml.Node) { c.ID = d.text(w, n) }},
-			{names: []string{"title"}, set: func(w where, n *yaml.Node) { c.Title = d.text(w, n) }},
-			{names: []string{"start"}, set: func(w where, n *yaml.Node) { c.Start = d.date(w, n) }},
+		d.Mapping(w.Index(i), item, defyaml.Section{What: "a cohort", Fields: []defyaml.Field{
+			{Names: []string{"id"}, Set: func(w where, n *yaml.Node) { c.ID = d.Text(w, n) }},
+			{Names: []string{"title"}, Set: func(w where, n *yaml.Node) { c.Title = d.Text(w, n) }},
+			{Names: []string{"start"}, Set: func(w where, n *yaml.Node) { c.Start = d.date(w, n) }},
 		}})
 		p.Cohorts = append(p.Cohorts, c)
 	}
 }
 
 func (d *decoder) points(w where, n *yaml.Node, p *Programme) {
-	d.mapping(w, n, section{
-		what: "the points section",
-		fields: []defField{
-			{names: []string{"streakBonuses"}, prog: "streakBonuses", set: func(w where, n *yaml.Node) {
-				for i, item := range d.list(n) {
+	// The section only groups the file: its keys are fields of the
+	// Programme itself, so their Go paths start at the root.
+	w.Prog = ""
+	d.Mapping(w, n, defyaml.Section{
+		What: "the points section",
+		Fields: []defyaml.Field{
+			{Names: []string{"streakBonuses"}, Set: func(w where, n *yaml.Node) {
+				for i, item := range d.List(n) {
 					var b StreakBonus
-					d.mapping(w.index(i), item, section{what: "a streak bonus", fields: []defField{
-						{names: []string{"streak"}, set: func(w where, n *yaml.Node) { b.Streak = d.integer(w, n) }},
-						{names: []string{"points"}, set: func(w where, n *yaml.Node) { b.Points = d.integer(w, n) }},
+					d.Mapping(w.Index(i), item, defyaml.Section{What: "a streak bonus", Fields: []defyaml.Field{
+						{Names: []string{"streak"}, Set: func(w where, n *yaml.Node) { b.Streak = d.integer(w, n) }},
+						{Names: []string{"points"}, Set: func(w where, n *yaml.Node) { b.Points = d.integer(w, n) }},
 					}})
 					p.StreakBonuses = append(p.StreakBonuses, b)
 				}
 			}},
-			{names: []string{"levels"}, prog: "levels", set: func(w where, n *yaml.Node) {
-				for i, item := range d.list(n) {
+			{Names: []string{"levels"}, Set: func(w where, n *yaml.Node) {
+				for i, item := range d.List(n) {
 					var l Level
-					d.mapping(w.index(i), item, section{what: "a level", fields: []defField{
-						{names: []string{"name"}, set: func(w where, n *yaml.Node) { l.Name = d.text(w, n) }},
-						{names: []string{"points"}, set: func(w where, n *yaml.Node) { l.Points = d.integer(w, n) }},
+					d.Mapping(w.Index(i), item, defyaml.Section{What: "a level", Fields: []defyaml.Field{
+						{Names: []string{"name"}, Set: func(w where, n *yaml.Node) { l.Name = d.Text(w, n) }},
+						{Names: []string{"points"}, Set: func(w where, n *yaml.Node) { l.Points = d.integer(w, n) }},
 					}})
 					p.Levels = append(p.Levels, l)
 				}
 			}},
 		},
-		hints: map[string]string{"freezes": "freezes is a section of its own, not part of points"},
+		Hints: map[string]string{"freezes": "freezes is a section of its own, not part of points"},
 	})
 }
 
@@ -974,52 +615,34 @@ func (d *decoder) points(w where, n *yaml.Node, p *Programme) {
 // when decoding already reported the same value.
 func (d *decoder) adopt(pr problem) {
 	e := *pr.err
-	if pr.slot >= 0 && pr.slot < len(d.slots) {
-		info := d.slots[pr.slot]
-		_, sub, _ := strings.Cut(e.Field, "].")
-		k := slotProblem{info.entry, sub, e.Reason}
-		if d.slotSeen[k] {
-			return
-		}
-		if d.slotSeen == nil {
-			d.slotSeen = make(map[slotProblem]bool)
-		}
-		d.slotSeen[k] = true
-		switch sub {
-		case "day":
-			e.Line = info.day
-		case "activity":
-			if info.activityBad {
-				return
-			}
-			e.Line = info.activity
-		case "variation":
-			e.Line = info.variation
-		default:
-			e.Line = info.day
-		}
-		d.probs = append(d.probs, &e)
+	if pr.slot < 0 || pr.slot >= len(d.slots) {
+		d.Adopt(e.Field, e.Reason)
 		return
 	}
-	for p := e.Field; p != ""; p = parentPath(p) {
-		if d.bad[p] {
+	info := d.slots[pr.slot]
+	_, sub, _ := strings.Cut(e.Field, "].")
+	k := slotProblem{info.entry, sub, e.Reason}
+	if d.slotSeen[k] {
+		return
+	}
+	if d.slotSeen == nil {
+		d.slotSeen = make(map[slotProblem]bool)
+	}
+	d.slotSeen[k] = true
+	switch sub {
+	case "day":
+		e.Line = info.day
+	case "activity":
+		if info.activityBad {
 			return
 		}
+		e.Line = info.activity
+	case "variation":
+		e.Line = info.variation
+	default:
+		e.Line = info.day
 	}
-	for p := e.Field; ; p = parentPath(p) {
-		if l, ok := d.at[p]; ok {
-			rest := e.Field[len(p):]
-			if l.field == "" {
-				rest = strings.TrimPrefix(rest, ".")
-			}
-			e.Field, e.Line = l.field+rest, l.line
-			break
-		}
-		if p == "" {
-			break
-		}
-	}
-	d.probs = append(d.probs, &e)
+	d.Add(defyaml.Problem(e))
 }
 
 // slotProblem identifies a problem of a schedule entry for deduplication.
@@ -1028,10 +651,9 @@ type slotProblem struct {
 	sub, reason string
 }
 
-// result returns the problems sorted by line.
-func (d *decoder) result() ValidationErrors {
-	slices.SortStableFunc(d.probs, func(a, b *ValidationError) int { return a.Line - b.Line })
-	return d.probs
+// fileProblems returns d's problems, sorted by line, as ValidationErrors.
+func fileProblems(d *defyaml.Decoder) ValidationErrors {
+	return defyaml.Sorted[ValidationError](d)
 }
 
 // plural returns "1 day" or "3 days".

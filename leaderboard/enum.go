@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/internal/defyaml"
 )
 
 // This file gives every enum of a board its text form: the name written in
@@ -39,18 +40,6 @@ var (
 	optOutEnum      = enum{field: "optOut", names: []string{"hidden", "anonymised"}, aliases: map[string]int{"anonymized": 1}}
 )
 
-// normValue makes a name forgiving in the way definition-file keys are:
-// case, spaces, '-' and '_' do not matter.
-func normValue(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		if r != ' ' && r != '-' && r != '_' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 func (e enum) valid(v int) bool { return v >= 0 && v < len(e.names) }
 
 func (e enum) string(typ string, v int) string {
@@ -60,16 +49,17 @@ func (e enum) string(typ string, v int) string {
 	return typ + "(" + strconv.Itoa(v) + ")"
 }
 
-// parse returns the value named s. Unknown names are a
+// parse returns the value named s, forgiving in spelling as definition-file
+// keys are ([defyaml.NormKey]). Unknown names are a
 // *challenge.ValidationError for e.field listing the names, with a
 // suggestion when s looks like a typo of one.
 func (e enum) parse(s string) (int, error) {
-	k := normValue(s)
+	k := defyaml.NormKey(s)
 	if k == "" {
 		return 0, nil
 	}
 	for v, name := range e.names {
-		if normValue(name) == k {
+		if defyaml.NormKey(name) == k {
 			return v, nil
 		}
 	}
@@ -93,7 +83,7 @@ func (e enum) choices() string {
 func (e enum) suggest(k string) string {
 	best, bestDist := "", 3
 	try := func(name string, v int) {
-		if d := editDistance(k, normValue(name)); d < bestDist && d < len(k) {
+		if d, ok := defyaml.Closer(k, defyaml.NormKey(name), bestDist); ok {
 			best, bestDist = e.names[v], d
 		}
 	}
@@ -114,27 +104,6 @@ func (e enum) marshal(typ string, v int) ([]byte, error) {
 		return nil, challenge.Invalid(e.field, "%s(%d) is not a valid %s", typ, v, e.field)
 	}
 	return []byte(e.names[v]), nil
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // String returns "programme", "cohort" or "team", or "Scope(n)" for an

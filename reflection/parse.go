@@ -1,17 +1,13 @@
 package reflection
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/habitkit/habitkit/challenge"
+	"github.com/habitkit/habitkit/internal/defyaml"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -162,298 +158,124 @@ func (s Settings) problems() []settingsProblem {
 // is the path as written in the file ("reflections.points.response").
 func ParseSettings(data []byte) (Settings, error) {
 	s := DefaultSettings()
-	d := &settingsDecoder{}
-	root := d.document(data)
-	if root == nil {
-		return DefaultSettings(), d.probs.Err()
+	// The walk is two mappings deep whatever the aliases, so it needs no
+	// bound on the nodes visited.
+	d := &settingsDecoder{defyaml.New(data, defyaml.Options{Suggest: true})}
+	root := d.Root("the programme")
+	if root != nil {
+		reflections := func(*yaml.Node) string { return "reflections" }
+		d.TopLevel(root, "reflections", reflections, func(_, v *yaml.Node) { d.settings(v, &s) })
 	}
-	var first *yaml.Node
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k := d.resolve(root.Content[i])
-		if k == nil || k.Kind != yaml.ScalarNode || normKey(k.Value) != "reflections" {
-			continue
-		}
-		if first != nil {
-			d.problem("reflections", k.Line, "reflections is given twice (first on line %d)", first.Line)
-			continue
-		}
-		first = k
-		d.settings(root.Content[i+1], &s)
-	}
-	if len(d.probs) > 0 {
-		slices.SortStableFunc(d.probs, func(a, b *challenge.ValidationError) int { return a.Line - b.Line })
-		return DefaultSettings(), d.probs
+	if d.Count() > 0 {
+		return DefaultSettings(), challenge.ValidationErrors(defyaml.Sorted[challenge.ValidationError](d.Decoder))
 	}
 	return s, nil
 }
 
 // settingsDecoder collects problems instead of stopping at the first, as
 // the programme and badge parsers do.
-type settingsDecoder struct {
-	probs challenge.ValidationErrors
-	// lines records where each key was written, so range problems found
-	// after decoding name their line.
-	lines map[string]int
-}
+type settingsDecoder struct{ *defyaml.Decoder }
 
-// settingsLine finds the line number in yaml's syntax errors.
-var settingsLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-func (d *settingsDecoder) document(data []byte) *yaml.Node {
-	var doc yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return &yaml.Node{Kind: yaml.MappingNode}
-		}
-		msg, line := strings.TrimPrefix(err.Error(), "yaml: "), 0
-		if m := settingsLine.FindStringSubmatch(err.Error()); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-			if strings.HasPrefix(msg, "did not find expected") {
-				line++ // yaml v3 prints a 0-based line for parser errors
-			}
-		}
-		d.problem("", line, "the file cannot be read: %s", msg)
-		return nil
-	}
-	if len(doc.Content) == 0 {
-		return &yaml.Node{Kind: yaml.MappingNode}
-	}
-	root := d.resolve(doc.Content[0])
-	if root == nil {
-		return nil
-	}
-	if root.Kind != yaml.MappingNode {
-		d.problem("", root.Line, "want the programme written as \"key: value\" lines, not %s", describe(root))
-		return nil
-	}
-	return root
-}
-
-func (d *settingsDecoder) problem(field string, line int, format string, args ...any) {
-	d.probs = append(d.probs, &challenge.ValidationError{Field: field, Reason: fmt.Sprintf(format, args...), Line: line})
-}
-
-func (d *settingsDecoder) resolve(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 64; i++ {
-		n = n.Alias
-	}
-	if n == nil || n.Kind == yaml.AliasNode {
-		d.problem("", 0, "an alias (*name) cannot be followed")
-		return nil
-	}
-	return n
-}
-
-// settingsField is one key a mapping accepts.
-type settingsField struct {
-	name string // canonical spelling; case, spaces, '-' and '_' do not matter
-	set  func(field string, n *yaml.Node)
-}
+// settingsField is one key a mapping accepts: its Set gets the path of the
+// value, whose File names it in problems.
+type settingsField = defyaml.Field
 
 // mapping decodes n's keys with fields, reporting unknown and repeated
-// keys with a hint.
-func (d *settingsDecoder) mapping(path string, n *yaml.Node, what string, fields []settingsField) {
-	if n = d.resolve(n); n == nil || isNull(n) {
+// keys with a hint. Nothing ("points:") leaves every key to its default.
+func (d *settingsDecoder) mapping(p defyaml.Path, n *yaml.Node, what string, fields []settingsField) {
+	if r := d.Resolve(n); r == nil || defyaml.IsNull(r) {
 		return
 	}
-	if n.Kind != yaml.MappingNode {
-		d.problem(path, n.Line, "want %s written as \"key: value\" lines, not %s", what, describe(n))
-		return
-	}
-	seen := make(map[int]int, len(fields))
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := d.resolve(n.Content[i]), n.Content[i+1]
-		if k == nil {
-			return
-		}
-		if k.Kind != yaml.ScalarNode {
-			d.problem(path, k.Line, "keys must be plain words, not %s", describe(k))
-			continue
-		}
-		written := strings.TrimSpace(k.Value)
-		fi := slices.IndexFunc(fields, func(f settingsField) bool { return normKey(f.name) == normKey(written) })
-		if fi < 0 {
-			d.problem(path+"."+written, k.Line, "unknown field %q in %s%s", written, what, suggest(written, fields))
-			continue
-		}
-		if line, dup := seen[fi]; dup {
-			d.problem(path+"."+written, k.Line, "%q is given twice (first on line %d)", written, line)
-			continue
-		}
-		seen[fi] = k.Line
-		fields[fi].set(path+"."+written, v)
-	}
-}
-
-// suggest returns a hint for an unknown key: the known key it is closest
-// to, or the list of keys.
-func suggest(key string, fields []settingsField) string {
-	k := normKey(key)
-	best, bestDist := "", 3
-	for _, f := range fields {
-		if dist := editDistance(k, normKey(f.name)); dist < bestDist && dist < len(k) {
-			best, bestDist = f.name, dist
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf(" (did you mean %q?)", best)
-	}
-	names := make([]string, len(fields))
-	for i, f := range fields {
-		names[i] = f.name
-	}
-	return "; the fields are " + strings.Join(names, ", ")
+	d.Mapping(p, n, defyaml.Section{What: what, Fields: fields})
 }
 
 func (d *settingsDecoder) settings(n *yaml.Node, s *Settings) {
-	if r := d.resolve(n); r != nil && isNull(r) {
-		return // "reflections:" with nothing under it: the defaults
-	}
-	d.mapping("reflections", n, "reflections", []settingsField{
-		{"defaultVisibility", func(f string, n *yaml.Node) {
-			if t, ok := d.scalar(f, n, "private, team or programme"); ok {
+	d.mapping(defyaml.Path{Prog: "reflections", File: "reflections"}, n, "reflections", []settingsField{
+		{Names: []string{"defaultVisibility"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			if t, ok := d.scalar(p, n, "private, team or programme"); ok {
 				v, err := ParseVisibility(t)
 				if err != nil {
-					d.problem(f, n.Line, "want private, team or programme, not %q", t)
+					d.Problem(p.File, n.Line, "want private, team or programme, not %q", t)
 					return
 				}
 				s.DefaultVisibility = v
 			}
 		}},
-		{"editWindow", func(f string, n *yaml.Node) {
-			if t, ok := d.scalar(f, n, "a duration such as 24h or 90m"); ok {
+		{Names: []string{"editWindow"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			if t, ok := d.scalar(p, n, "a duration such as 24h or 90m"); ok {
 				w, err := time.ParseDuration(t)
 				if t == "0" {
 					w, err = 0, nil
 				}
 				switch {
 				case err != nil:
-					d.problem(f, n.Line, "want a duration such as 24h, 90m or 0 (no edits), not %q", t)
+					d.Problem(p.File, n.Line, "want a duration such as 24h, 90m or 0 (no edits), not %q", t)
 				case w < 0:
-					d.problem(f, n.Line, "must not be negative (0 means edits are not allowed)")
+					d.Problem(p.File, n.Line, "must not be negative (0 means edits are not allowed)")
 				default:
 					s.EditWindow = w
 				}
 			}
 		}},
-		{"autoHideAfter", func(f string, n *yaml.Node) {
-			if v, ok := d.integer(f, n); ok {
-				if v < 0 {
-					d.problem(f, n.Line, "must not be negative (0 means never)")
-					return
-				}
-				s.AutoHideAfter = v
-			}
+		{Names: []string{"autoHideAfter"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			d.bounded(p, n, 0, -1, "must not be negative (0 means never)", &s.AutoHideAfter)
 		}},
-		{"maxAnswerChars", func(f string, n *yaml.Node) {
-			if v, ok := d.integer(f, n); ok {
-				if v < 1 || v > MaxAnswerCharsLimit {
-					d.problem(f, n.Line, "must be between 1 and %d, not %d", MaxAnswerCharsLimit, v)
-					return
-				}
-				s.MaxAnswerChars = v
-			}
+		{Names: []string{"maxAnswerChars"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			d.bounded(p, n, 1, MaxAnswerCharsLimit, "", &s.MaxAnswerChars)
 		}},
-		{"maxAnswers", func(f string, n *yaml.Node) {
-			if v, ok := d.integer(f, n); ok {
-				if v < 1 || v > MaxAnswersLimit {
-					d.problem(f, n.Line, "must be between 1 and %d, not %d", MaxAnswersLimit, v)
-					return
-				}
-				s.MaxAnswers = v
-			}
+		{Names: []string{"maxAnswers"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			d.bounded(p, n, 1, MaxAnswersLimit, "", &s.MaxAnswers)
 		}},
-		{"points", func(f string, n *yaml.Node) {
-			d.mapping(f, n, "points", []settingsField{
-				{"reflection", func(f string, n *yaml.Node) { d.points(f, n, &s.Points.Reflection) }},
-				{"response", func(f string, n *yaml.Node) { d.points(f, n, &s.Points.Response) }},
+		{Names: []string{"points"}, Set: func(p defyaml.Path, n *yaml.Node) {
+			d.mapping(p, n, "points", []settingsField{
+				{Names: []string{"reflection"}, Set: func(p defyaml.Path, n *yaml.Node) {
+					d.bounded(p, n, 0, -1, "must not be negative", &s.Points.Reflection)
+				}},
+				{Names: []string{"response"}, Set: func(p defyaml.Path, n *yaml.Node) {
+					d.bounded(p, n, 0, -1, "must not be negative", &s.Points.Response)
+				}},
 			})
 		}},
 	})
 }
 
-func (d *settingsDecoder) points(f string, n *yaml.Node, dst *int) {
-	if v, ok := d.integer(f, n); ok {
-		if v < 0 {
-			d.problem(f, n.Line, "must not be negative")
-			return
-		}
+// bounded decodes a whole number from lo to hi (no upper bound when hi is
+// negative) into *dst. A number out of range is reported as tooSmall when
+// that is set and the number is below lo, else as "must be between".
+func (d *settingsDecoder) bounded(p defyaml.Path, n *yaml.Node, lo, hi int, tooSmall string, dst *int) {
+	v, ok := d.integer(p, n)
+	switch {
+	case !ok:
+	case v < lo && tooSmall != "":
+		d.Problem(p.File, n.Line, "%s", tooSmall)
+	case v < lo || hi >= 0 && v > hi:
+		d.Problem(p.File, n.Line, "must be between %d and %d, not %d", lo, hi, v)
+	default:
 		*dst = v
 	}
 }
 
 // scalar returns n's trimmed text; want describes the expected value.
-func (d *settingsDecoder) scalar(f string, n *yaml.Node, want string) (string, bool) {
-	if n = d.resolve(n); n == nil {
+func (d *settingsDecoder) scalar(p defyaml.Path, n *yaml.Node, want string) (string, bool) {
+	if n = d.Resolve(n); n == nil {
 		return "", false
 	}
-	if n.Kind != yaml.ScalarNode || isNull(n) {
-		d.problem(f, n.Line, "want %s, not %s", want, describe(n))
+	if n.Kind != yaml.ScalarNode || defyaml.IsNull(n) {
+		d.Problem(p.File, n.Line, "want %s, not %s", want, defyaml.Describe(n))
 		return "", false
 	}
 	return strings.TrimSpace(n.Value), true
 }
 
-func (d *settingsDecoder) integer(f string, n *yaml.Node) (int, bool) {
-	t, ok := d.scalar(f, n, "a whole number")
+func (d *settingsDecoder) integer(p defyaml.Path, n *yaml.Node) (int, bool) {
+	t, ok := d.scalar(p, n, "a whole number")
 	if !ok {
 		return 0, false
 	}
 	v, err := strconv.Atoi(t)
 	if err != nil {
-		d.problem(f, n.Line, "want a whole number, not %q", t)
+		d.Problem(p.File, n.Line, "want a whole number, not %q", t)
 		return 0, false
 	}
 	return v, true
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return `a set of "key: value" lines`
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		if isNull(n) {
-			return "nothing"
-		}
-		return strconv.Quote(n.Value)
-	}
-	return "something else"
-}
-
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
-
-// normKey makes key spelling forgiving, as the programme parser does:
-// case, spaces, '-' and '_' do not matter.
-func normKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
-		if r != ' ' && r != '-' && r != '_' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// editDistance is the Levenshtein distance between a and b (bytes).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -78,7 +78,6 @@ func check(s Settings, p *challenge.Programme, names []string, ref func(j int) s
 		c.add("leaderboards.optOut", "want %s, not %v", optOutEnum.choices(), s.OptOut)
 	}
 	ids := make(map[string]int, len(s.Boards))
-	givesPoints := p == nil || awardsPoints(p)
 	for i := range s.Boards {
 		b := &s.Boards[i]
 		at := names[i]
@@ -125,24 +124,7 @@ func check(s Settings, p *challenge.Programme, names []string, ref func(j int) s
 		if b.Metric == CurrentStreak && b.Period != WholeProgramme {
 			c.add(at+".metric", "the current streak is a state rather than a sum over a period, so it cannot be ranked per %v: use period programme or another metric", b.Period)
 		}
-		if b.Metric == Points && !givesPoints {
-			c.add(at+".metric", "the programme awards no points (every activity has points 0 and there are no streak bonuses), so everyone would tie: rank by completions instead")
-		}
 	}
 	return c.probs
 }
 
-// awardsPoints reports whether some activity or streak bonus gives points.
-func awardsPoints(p *challenge.Programme) bool {
-	for _, a := range p.Activities {
-		if a.Points > 0 {
-			return true
-		}
-	}
-	for _, sb := range p.StreakBonuses {
-		if sb.Points > 0 {
-			return true
-		}
-	}
-	return false
-}

@@ -22,6 +22,10 @@ const ActionBadgeRevoked = "badge.revoked"
 // completionSources are the facts a completion or a revocation changes.
 var completionSources = []badge.Source{badge.SourceCompletions, badge.SourceStreak}
 
+// completionOnlySources is what a completion changes when the longest
+// streak stayed as it was.
+var completionOnlySources = []badge.Source{badge.SourceCompletions}
+
 // EarnedBadge is one badge occurrence a call awarded.
 type EarnedBadge struct {
 	// Badge is the badge's ID and Name its name.
@@ -116,13 +120,80 @@ func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Fact
 // evaluation skip held occurrences that cannot be lost.
 func (e *Engine) evaluateBadges(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, today, day int,
 	changed []badge.Source, gained bool, now time.Time, listen bool, events []Event) ([]EarnedBadge, []Event, error) {
+	ev := badgeEvent{today: today, day: day, changed: changed, gained: gained, now: now, listen: listen}
+	return e.applyBadges(ctx, tx, ed, en, &ev, events, nil)
+}
+
+// badgeEvent describes the event a badge evaluation follows.
+type badgeEvent struct {
+	// today is the participant's day and day the day the event concerns
+	// (0 for none).
+	today, day int
+	// added is the one day a completion added (badge.Facts.Added), else 0.
+	added int
+	// changed are the sources the event changed; gained says it only
+	// added facts.
+	changed []badge.Source
+	gained  bool
+	now     time.Time
+	listen  bool
+}
+
+// badgeScratch holds the buffers of one evaluation, kept by a pooled
+// caller between calls so that the hot path does not allocate them.
+// Storage copies what it keeps, so handing it these buffers is safe.
+type badgeScratch struct {
+	en       challenge.Enrolment
+	changes  []badge.Change
+	held     badge.Refs
+	evidence []byte
+	refs     []challenge.BadgeRef
+}
+
+// applyBadges is evaluateBadges for ev, using sc's buffers when sc is not
+// nil.
+func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, ev *badgeEvent,
+	events []Event, sc *badgeScratch) ([]EarnedBadge, []Event, error) {
 	if len(ed.badges) == 0 {
 		return nil, events, nil
 	}
-	facts := badgeFacts(ed, en, today, day)
-	facts.Gained = gained
-	changes := badge.Evaluate(ed.badges, facts, changed, heldRefs(en.Badges))
+	// The facts' calendar points to a copy of the enrolment. A Custom
+	// criterion's Func may keep the facts it is given, so the compiler
+	// puts whatever the calendar points to on the heap: pointing it at the
+	// copy in sc, which is there already, keeps the caller's enrolment on
+	// its stack (one allocation less per completion, badges or not).
+	var facts badge.Facts
+	if sc != nil {
+		sc.en = *en
+		facts = badgeFacts(ed, &sc.en, ev.today, ev.day)
+		defer func() { sc.en = challenge.Enrolment{} }()
+	} else {
+		cp := *en
+		facts = badgeFacts(ed, &cp, ev.today, ev.day)
+	}
+	facts.Gained = ev.gained
+	if ev.gained {
+		facts.Added = ev.added
+	}
+	var changes []badge.Change
+	if sc != nil {
+		// Held through sc, which is on the heap already: a slice put
+		// in an interface would be copied to the heap on every call.
+		sc.held = badge.Refs(en.Badges)
+		changes = ed.plan.AppendChanges(sc.changes[:0], facts, ev.changed, &sc.held)
+		defer func() { sc.changes, sc.held = changes[:0], nil; clear(changes) }()
+	} else {
+		changes = ed.plan.Evaluate(facts, ev.changed, badge.Refs(en.Badges))
+	}
 	var earned []EarnedBadge
+	for i := range changes {
+		if changes[i].Kind == badge.Award {
+			earned = make([]EarnedBadge, 0, len(changes)-i)
+			break
+		}
+	}
+	now := ev.now
+	inScratch := false // en.Badges lives in sc.refs
 	for _, c := range changes {
 		def := findBadge(ed.badges, c.Badge)
 		ref := challenge.BadgeRef{Badge: c.Badge, Tier: c.Tier, Day: c.Day}
@@ -133,19 +204,29 @@ func (e *Engine) evaluateBadges(ctx context.Context, tx storage.Tx, ed *edition,
 			if err != nil {
 				return nil, events, err
 			}
-			evidence, err := json.Marshal(c.Measure.Evidence)
-			if err != nil {
-				return nil, events, err
+			var evidence []byte
+			if sc != nil {
+				sc.evidence = c.Measure.Evidence.AppendJSON(sc.evidence[:0])
+				evidence = sc.evidence
+			} else {
+				evidence = c.Measure.Evidence.AppendJSON(nil)
 			}
 			err = tx.InsertAward(ctx, storage.Award{AwardKey: key, ID: id, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
 			if err != nil {
 				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
 			}
+			if sc != nil && !inScratch && len(en.Badges) == cap(en.Badges) {
+				// Grow into the scratch buffer rather than a new array:
+				// the enrolment is written (copied) and dropped after
+				// this transaction.
+				en.Badges = append(slices.Grow(sc.refs[:0], len(en.Badges)+len(changes)), en.Badges...)
+				inScratch = true
+			}
 			i, _ := slices.BinarySearchFunc(en.Badges, ref, compareRef)
 			en.Badges = slices.Insert(en.Badges, i, ref)
 			eb := EarnedBadge{Badge: c.Badge, Name: def.Name, Tier: c.Tier, TierName: tierName(def, c.Tier), Day: c.Day, Evidence: c.Measure.Evidence}
 			earned = append(earned, eb)
-			if listen {
+			if ev.listen {
 				events = append(events, BadgeAwarded{EventHeader: header(en, now), EarnedBadge: eb})
 			}
 		case badge.Revoke:
@@ -166,10 +247,13 @@ func (e *Engine) evaluateBadges(ctx context.Context, tx storage.Tx, ed *edition,
 			if err != nil {
 				return nil, events, err
 			}
-			if listen {
+			if ev.listen {
 				events = append(events, BadgeRevoked{EventHeader: header(en, now), Badge: c.Badge, Name: def.Name, Tier: c.Tier, Day: c.Day})
 			}
 		}
+	}
+	if inScratch {
+		sc.refs = en.Badges[:0] // keep what it grew to
 	}
 	return earned, events, nil
 }

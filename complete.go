@@ -65,7 +65,7 @@ func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, er
 	op.req, op.now, op.listen = req, e.clock.Now().UTC(), e.hasListeners()
 	err := e.update(ctx, op.fn)
 	out, events, scores := op.out, op.events, op.scores
-	*op = completeOp{e: e, fn: op.fn, scores: scores[:0]}
+	*op = completeOp{e: e, fn: op.fn, scores: scores[:0], badges: op.badges}
 	if err != nil {
 		e.completeOps.Put(op)
 		return Outcome{}, e.completeErr(req, err)
@@ -89,6 +89,7 @@ type completeOp struct {
 	out    Outcome
 	events []Event
 	scores []scoreChange // rows to apply to the rank index after commit
+	badges badgeScratch  // buffers of the badge evaluation
 }
 
 func newCompleteOp(e *Engine) *completeOp {
@@ -102,7 +103,7 @@ func newCompleteOp(e *Engine) *completeOp {
 func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
 	var err error
 	op.scores = op.scores[:0]
-	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores)
+	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges)
 	return err
 }
 
@@ -125,7 +126,7 @@ func validateCompleteRequest(req CompleteRequest) error {
 }
 
 // complete is one attempt of Complete inside tx.
-func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange) (Outcome, []Event, error) {
+func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch) (Outcome, []Event, error) {
 	if req.IdempotencyKey != "" {
 		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
 		switch {
@@ -206,9 +207,15 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		events = append(events, Completed{EventHeader: h, Day: day, ActivityID: activityID, Points: activity.Points, Late: day < today})
 		events = changeEvents(p, h, changes, events)
 	}
-	// Done days only grow here; the longest streak can still fall when a
-	// pending gap settles as missed, and then every badge is re-checked.
-	earned, events, err := e.evaluateBadges(ctx, tx, ed, &en, today, day, completionSources, en.Progress.Longest >= longestBefore, now, listen, events)
+	// Done days only grow here, by day alone, so only badges that read
+	// that day are checked, and those over the streak only when the
+	// longest streak changed. It can fall when a pending gap settles as
+	// missed, and then every badge is re-checked.
+	ev := badgeEvent{today: today, day: day, added: day, changed: completionSources, gained: en.Progress.Longest >= longestBefore, now: now, listen: listen}
+	if en.Progress.Longest == longestBefore {
+		ev.changed = completionOnlySources
+	}
+	earned, events, err := e.applyBadges(ctx, tx, ed, &en, &ev, events, sc)
 	if err != nil {
 		return Outcome{}, events, err
 	}

@@ -194,6 +194,7 @@ type edition struct {
 	p        *challenge.Programme
 	version  int
 	badges   []badge.Definition
+	plan     *badge.Plan // badges prepared for evaluation
 	boards   leaderboard.Settings
 	settings reflection.Settings
 }
@@ -255,6 +256,7 @@ func (e *Engine) edition(ctx context.Context, tx storage.ReadTx, id string, vers
 			return nil, fmt.Errorf("programme %s version %d: Options.Badges: %w", id, rec.Version, err)
 		}
 	}
+	ed.plan = badge.NewPlan(ed.badges, ed.p)
 	actual, _ := e.programmes.LoadOrStore(key, ed)
 	return actual.(*edition), nil
 }

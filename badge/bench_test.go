@@ -1,8 +1,12 @@
 package badge_test
 
 import (
+	"bytes"
+	"cmp"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/habitkit/habitkit/badge"
@@ -12,23 +16,7 @@ import (
 // BenchmarkEvaluate evaluates the example badges after a completion on
 // day 20 of the 30-day programme, with most badges already held.
 func BenchmarkEvaluate(b *testing.B) {
-	prog, err := os.ReadFile(filepath.Join("..", "examples", "thirtyday", "programme.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	badges, err := os.ReadFile(filepath.Join("testdata", "badges.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	file := append(append(prog, '\n'), badges...)
-	p, err := challenge.ParseDefinition(file)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defs, err := badge.ParseDefinitions(file)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p, defs := exampleProgramme(b)
 	var done challenge.Days
 	for d := 1; d <= 20; d++ {
 		done.Add(d)
@@ -43,4 +31,58 @@ func BenchmarkEvaluate(b *testing.B) {
 			b.Fatal("nothing new to award")
 		}
 	}
+}
+
+// BenchmarkPlanCompletion evaluates, with a Plan, what a completion of day
+// 15 of the example programme can earn, with the awards of days 1-14 held
+// as an enrolment keeps them (sorted references).
+func BenchmarkPlanCompletion(b *testing.B) {
+	p, defs := exampleProgramme(b)
+	plan := badge.NewPlan(defs, p)
+	var done challenge.Days
+	var refs badge.Refs
+	changed := []badge.Source{badge.SourceCompletions, badge.SourceStreak}
+	for d := 1; d <= 15; d++ {
+		done.Add(d)
+		f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: d, Today: d, Day: d, Gained: true, Added: d}
+		for _, c := range plan.Evaluate(f, changed, refs) {
+			refs = append(refs, challenge.BadgeRef{Badge: c.Badge, Tier: c.Tier, Day: c.Day})
+		}
+		slices.SortFunc(refs, func(a, b challenge.BadgeRef) int {
+			return cmp.Or(strings.Compare(a.Badge, b.Badge), cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Day, b.Day))
+		})
+	}
+	refs = slices.DeleteFunc(refs, func(r challenge.BadgeRef) bool { return r.Day == 15 })
+	f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: 15, Today: 15, Day: 15, Gained: true, Added: 15}
+	var buf []badge.Change
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = plan.AppendChanges(buf[:0], f, changed, &refs)
+	}
+}
+
+// exampleProgramme reads the example programme with the badges of
+// testdata/badges.yaml in place of its own.
+func exampleProgramme(b *testing.B) (*challenge.Programme, []badge.Definition) {
+	prog, err := os.ReadFile(filepath.Join("..", "examples", "thirtyday", "programme.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if i := bytes.Index(prog, []byte("\nbadges:")); i >= 0 {
+		prog = prog[:i+1]
+	}
+	badges, err := os.ReadFile(filepath.Join("testdata", "badges.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := append(append(prog, '\n'), badges...)
+	p, err := challenge.ParseDefinition(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defs, err := badge.ParseDefinitions(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p, defs
 }

@@ -283,6 +283,77 @@ func (c *Criterion) measure(f *Facts, target, day int, ev bool) Measure {
 	return Measure{}
 }
 
+// met reports whether c holds on f: measure(f, target, day, false).Met,
+// found with early exits (the first day not done, the first part not
+// met) and without building a measure. Evaluation calls it for every
+// occurrence it checks; only the occurrences that change are measured.
+func (c *Criterion) met(f *Facts, target, day int) bool {
+	if target <= 0 {
+		target = c.Count
+	}
+	switch c.Kind {
+	case Completions:
+		return target >= 1 && f.countDone(c.Tag) >= target
+	case FirstCompletion:
+		return f.countDone("") >= 1
+	case Streak:
+		return target >= 1 && f.Longest >= target
+	case Reflections, Responses, ReactionsReceived:
+		return target >= 1 && f.Counts[kinds[c.Kind].source] >= target
+	case DaysCompleted:
+		for _, d := range c.Days {
+			if !f.Done.Has(d) {
+				return false
+			}
+		}
+		return len(c.Days) > 0
+	case WeekComplete:
+		from := (c.Week-1)*7 + 1
+		return scheduledDone(f, from, min(from+6, f.length()))
+	case ProgrammeComplete:
+		return scheduledDone(f, 1, f.length())
+	case DayCompleted:
+		return day >= 1 && f.Done.Has(day)
+	case FinalPosition:
+		return f.Over && f.Position >= 1 && f.Position <= c.Position
+	case AllOf:
+		for i := range c.All {
+			if !c.All[i].met(f, 0, day) {
+				return false
+			}
+		}
+		return len(c.All) > 0
+	case AnyOf:
+		for i := range c.Any {
+			if c.Any[i].met(f, 0, day) {
+				return true
+			}
+		}
+		return false
+	case Custom:
+		return c.measure(f, target, day, false).Met
+	}
+	return false
+}
+
+// scheduledDone reports whether every day of from..to that is not a rest
+// day is done, and there is at least one such day: daysDone's Met. It
+// asks the calendar only about the days not done until one is not a rest
+// day, which is usually the first.
+func scheduledDone(f *Facts, from, to int) bool {
+	for d := from; d <= to; d++ {
+		if !f.Done.Has(d) && !f.isRest(d) {
+			return false
+		}
+	}
+	for d := from; d <= to; d++ {
+		if f.Done.Has(d) && !f.isRest(d) {
+			return true
+		}
+	}
+	return false
+}
+
 // counted measures a number against a target.
 func counted(n, target int, unit, key string, ev bool) Measure {
 	m := Measure{Current: n, Target: target, Unit: unit}
@@ -312,7 +383,7 @@ func countDays(f *Facts, tag string, target int, ev bool) Measure {
 		if len(m.Evidence.Days) == target {
 			break
 		}
-		if tag == "" || f.hasTag(d, tag) {
+		if tag == "" || f.dayHasTag(d, tag) {
 			m.Evidence.Days = append(m.Evidence.Days, d)
 		}
 	}

@@ -34,6 +34,13 @@
 // is left to the engine and storage (a unique key on enrolment, badge,
 // tier and day): this package only decides.
 //
+// A [Plan] prepares a programme's badges once per published version: what
+// each criterion reads, which days' completions can change it, and the
+// days of each tag. After a single new completion ([Facts].Added), it checks
+// only the badges that can count that day, and it asks the calendar about
+// rest days only until a week or the programme is known to be incomplete.
+// Its answers are [Evaluate]'s.
+//
 // [Progress] gives the badge page: per badge the occurrences held and the
 // measure toward the next one, written for people by [Measure.String]
 // ("4 of 7 days", "streak 3 of 5"). Hidden badges stay off the page until

@@ -94,47 +94,27 @@ func (c Change) String() string {
 //     revocation of a completion, a streak can be shorter, a tag count
 //     lower). A Daily badge only ever awards or revokes f.Day's occurrence.
 //
-// Awards that are held and still hold are left alone. Evaluate is pure; it
-// allocates only the changes and their evidence (re-checking held awards
-// allocates nothing). The only walk it makes is over the bits of f.Done,
-// for tag counts and whole weeks. defs are assumed valid (see
-// [Validate]); a nil held holds nothing.
+// Awards that are held and still hold are left alone. With f.Gained and
+// f.Added set (one new completion), criteria over completions that cannot
+// count that day are skipped as well. Evaluate is pure; it allocates only
+// the changes and their evidence (re-checking held awards allocates
+// nothing). The only walk it makes is over the bits of f.Done, for tag
+// counts and whole weeks. defs are assumed valid (see [Validate]); a nil
+// held holds nothing. A [Plan] gives the same answers faster.
 func Evaluate(defs []Definition, f Facts, changed []Source, held Held) []Change {
-	if held == nil {
-		held = HeldSet(nil)
-	}
-	want := setOf(changed)
-	var out []Change
-	for i := range defs {
-		def := &defs[i]
-		if def.Criterion.sources()&want == 0 {
-			continue
-		}
-		switch {
-		case def.Repeat == Daily:
-			if f.Day < 1 {
-				continue
-			}
-			out = decide(out, def, Occurrence{Day: f.Day}, &f, 0, f.Day, held)
-		case len(def.Tiers) > 0:
-			// Each tier is measured at its own threshold, so that its
-			// evidence is what earned that tier. Tiers are few.
-			for t, tier := range def.Tiers {
-				out = decide(out, def, Occurrence{Tier: t + 1}, &f, tier.Threshold, 0, held)
-			}
-		default:
-			out = decide(out, def, Occurrence{}, &f, 0, 0, held)
-		}
-	}
-	return out
+	return appendChanges(nil, defs, nil, f, changed, held)
 }
 
 // decide measures one occurrence of def (at target, for day) and appends
-// the change, if any, that the measure implies. Evidence is gathered only
-// for an occurrence not held, the one case where it may be needed.
-func decide(out []Change, def *Definition, o Occurrence, f *Facts, target, day int, held Held) []Change {
-	has := held.Has(def.ID, o)
-	if has && f.Gained && def.Criterion.monotone() {
+// the change, if any, that the measure implies. The cheap check of met
+// comes first: the full measure (and its evidence) is made only for an
+// occurrence that changes, the one case where it is needed.
+func decide(out []Change, i int, def *Definition, in *defInfo, o Occurrence, f *Facts, target, day int, held Held, hv *heldView) []Change {
+	has := hv.has(held, i, def.ID, o)
+	if has && f.Gained && in.monotone {
+		return out
+	}
+	if !in.custom && def.Criterion.met(f, target, day) == has {
 		return out
 	}
 	m := def.Criterion.measure(f, target, day, !has)

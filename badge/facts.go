@@ -42,10 +42,21 @@ type Facts struct {
 	// grow is not re-checked, since it cannot be lost. Custom and
 	// FinalPosition criteria are re-checked all the same.
 	Gained bool
+	// Added, with Gained, is the one day the event added to Done (a new
+	// completion), 0 when the event added no day or several. Then a
+	// criterion over completions that does not count, list or span that
+	// day is not checked at all: its figures are those of the previous
+	// evaluation. (Whether the longest streak changed is told by passing
+	// SourceStreak among the changed sources, or not.) Custom and
+	// FinalPosition criteria are checked all the same.
+	Added int
 
-	// rest caches the calendar's rest days 1..255 for one evaluation:
-	// weeks and the whole programme ask about the same days for every
-	// badge and tier.
+	// plan, during an evaluation with a [Plan] of this programme, gives
+	// the days of each tag.
+	plan *Plan
+	// rest caches the calendar's answers for days 1..255 during one
+	// evaluation: weeks and the whole programme ask about the same days
+	// for every badge and tier.
 	rest restCache
 	// counts caches the completed-day counts by tag for one evaluation:
 	// tiers and composites count the same days again.
@@ -68,9 +79,13 @@ func (f *Facts) countDone(tag string) int {
 		}
 	}
 	n := 0
-	for d := range f.doneDays() {
-		if tag == "" || f.hasTag(d, tag) {
-			n++
+	if days := f.tagDays(tag); days != nil {
+		n = popcount(f.Done, days, f.length())
+	} else {
+		for d := range f.doneDays() {
+			if tag == "" || f.hasTag(d, tag) {
+				n++
+			}
 		}
 	}
 	if f.counts.n < len(f.counts.tags) {
@@ -80,10 +95,11 @@ func (f *Facts) countDone(tag string) int {
 	return n
 }
 
-// restCache is a bitset of rest days, filled on first use.
+// restCache remembers the calendar's answers, one bit per day: known says
+// the day was asked about, rest the answer. Days are asked about only when
+// needed: most checks stop at the first day not done.
 type restCache struct {
-	built bool
-	bits  [4]uint64
+	known, rest [4]uint64
 }
 
 // isRest reports whether day is a rest day of the enrolment's calendar.
@@ -91,16 +107,31 @@ func (f *Facts) isRest(day int) bool {
 	if day < 1 || day >= 256 || day > f.length() {
 		return f.Calendar.IsRest(day)
 	}
-	if !f.rest.built {
-		f.rest.built = true
-		f.rest.bits = [4]uint64{}
-		for d := 1; d <= min(f.length(), 255); d++ {
-			if f.Calendar.IsRest(d) {
-				f.rest.bits[d/64] |= 1 << uint(d%64)
-			}
+	w, bit := day/64, uint64(1)<<uint(day%64)
+	if f.rest.known[w]&bit == 0 {
+		f.rest.known[w] |= bit
+		if f.Calendar.IsRest(day) {
+			f.rest.rest[w] |= bit
 		}
 	}
-	return f.rest.bits[day/64]&(1<<uint(day%64)) != 0
+	return f.rest.rest[w]&bit != 0
+}
+
+// tagDays returns the programme days of tag from the plan, or nil when
+// there is no plan or it does not know the tag.
+func (f *Facts) tagDays(tag string) challenge.Days {
+	if f.plan == nil {
+		return nil
+	}
+	return f.plan.tagDays(tag)
+}
+
+// dayHasTag is hasTag, answered by the plan when it can be.
+func (f *Facts) dayHasTag(day int, tag string) bool {
+	if days := f.tagDays(tag); days != nil {
+		return days.Has(day)
+	}
+	return f.hasTag(day, tag)
 }
 
 // length is the programme's length, or 0 without a programme.

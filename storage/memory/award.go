@@ -14,14 +14,6 @@ import (
 	"github.com/habitkit/habitkit/storage"
 )
 
-// heldKey names the occurrences of one badge that one enrolment holds in
-// one programme.
-type heldKey struct {
-	programme string
-	badge     string
-	enrolment uuid.UUID
-}
-
 // awardPos is a position in an award listing; it is also the listing's
 // cursor.
 type awardPos struct {
@@ -30,20 +22,29 @@ type awardPos struct {
 	Day   int    `json:"d"`
 }
 
-// compareAward orders a against p: the listing order, strings byte-wise.
-func compareAward(a *storage.Award, p awardPos) int {
-	if c := strings.Compare(a.BadgeID, p.Badge); c != 0 {
+// awardRef is one award in an enrolment's sorted list: its key, so that a
+// search reads one contiguous slice, and where the award is.
+type awardRef struct {
+	badge     string
+	tier, day int
+	a         *storage.Award
+}
+
+// compareAward orders r against p: the listing order, strings byte-wise.
+// Equal IDs are usually the same string, which compares at once.
+func compareAward(r awardRef, p awardPos) int {
+	if r.badge != p.Badge {
+		return strings.Compare(r.badge, p.Badge)
+	}
+	if c := cmp.Compare(r.tier, p.Tier); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.Tier, p.Tier); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Day, p.Day)
+	return cmp.Compare(r.day, p.Day)
 }
 
 // findAward returns the position of p in as, sorted by (BadgeID, Tier,
 // Day), or where it would go.
-func findAward(as []*storage.Award, p awardPos) (int, bool) {
+func findAward(as []awardRef, p awardPos) (int, bool) {
 	return slices.BinarySearchFunc(as, p, compareAward)
 }
 
@@ -63,17 +64,25 @@ func copyAward(a storage.Award) storage.Award {
 	return a
 }
 
+// awardsOf returns the enrolment's awards, sorted.
+func (s *Store) awardsOf(id uuid.UUID) []awardRef {
+	if rec := s.enrolments[id]; rec != nil {
+		return rec.awards
+	}
+	return nil
+}
+
 // GetAward implements [storage.AwardReader.GetAward].
 func (r *reader) GetAward(ctx context.Context, key storage.AwardKey) (storage.Award, error) {
 	if err := ctxErr(ctx); err != nil {
 		return storage.Award{}, err
 	}
-	as := r.s.awards[key.EnrolmentID]
+	as := r.s.awardsOf(key.EnrolmentID)
 	i, ok := findAward(as, posOf(key))
 	if !ok {
 		return storage.Award{}, errAwardNotFound
 	}
-	return copyAward(*as[i]), nil
+	return copyAward(*as[i].a), nil
 }
 
 // ListAwards implements [storage.AwardReader.ListAwards].
@@ -88,7 +97,7 @@ func (r *reader) ListAwards(ctx context.Context, enrolmentID uuid.UUID, cursor s
 			return page, fmt.Errorf("memory: list awards: %w", err)
 		}
 	}
-	as := r.s.awards[enrolmentID]
+	as := r.s.awardsOf(enrolmentID)
 	i := 0
 	if cursor != "" {
 		var found bool
@@ -102,7 +111,7 @@ func (r *reader) ListAwards(ctx context.Context, enrolmentID uuid.UUID, cursor s
 			page.Next = storage.EncodeCursor(posOf(page.Items[limit-1].AwardKey))
 			break
 		}
-		page.Items = append(page.Items, copyAward(*as[i]))
+		page.Items = append(page.Items, copyAward(*as[i].a))
 	}
 	return page, nil
 }
@@ -124,17 +133,26 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 		return err
 	}
 	s := w.s
-	if _, found := findAward(s.awards[a.EnrolmentID], posOf(a.AwardKey)); found {
-		return errAwardExists
+	rec := s.enrolments[a.EnrolmentID]
+	var i int
+	if rec != nil {
+		var found bool
+		if i, found = findAward(rec.awards, posOf(a.AwardKey)); found {
+			return errAwardExists
+		}
 	}
-	// Checked last, because inserting is the check; addAward keeps it.
+	// Checked last, because inserting is the check.
 	if !s.awardIDs.insert(a.ID) {
 		return errAwardIDExists
 	}
-	a = copyAward(a)
+	if rec == nil {
+		rec = &enrolmentRec{}
+		s.enrolments[a.EnrolmentID] = rec
+	}
 	a.AwardedAt = a.AwardedAt.UTC()
-	s.addAward(a)
-	w.awards = append(w.awards, a)
+	s.placeAward(rec, i, a)
+	// Undo needs only the key.
+	w.awards = append(w.awards, storage.Award{AwardKey: a.AwardKey})
 	w.log(undoRec{op: undoInsertAward, slot: len(w.awards) - 1})
 	return nil
 }
@@ -148,51 +166,106 @@ func (w *writer) DeleteAward(ctx context.Context, key storage.AwardKey) error {
 	if !ok {
 		return errAwardNotFound
 	}
-	// The removed award keeps its Evidence: no one else refers to it, so
-	// undo can put it back as it was.
+	// The removed award is the log's own copy, so undo can put it back
+	// as it was.
 	w.awards = append(w.awards, a)
 	w.log(undoRec{op: undoDeleteAward, slot: len(w.awards) - 1})
 	return nil
 }
 
-// addAward stores a, whose key and ID are known to be free, and counts its
-// holder.
-func (s *Store) addAward(a storage.Award) {
-	as := s.awards[a.EnrolmentID]
-	i, _ := findAward(as, posOf(a.AwardKey))
-	s.awards[a.EnrolmentID] = slices.Insert(as, i, &a)
-	s.awardIDs.insert(a.ID) // a no-op when InsertAward already did
-	hk := heldKey{a.ProgrammeID, a.BadgeID, a.EnrolmentID}
-	s.held[hk]++
-	if s.held[hk] == 1 {
-		badges := s.holders[a.ProgrammeID]
+// awardBlock is how many awards the store allocates at once, and
+// evidenceBlock how many bytes of evidence, so that an award costs no
+// allocation of its own. A deleted award's slot is cleared and not
+// reused (deletions are rare: revocations).
+const (
+	awardBlock    = 256
+	evidenceBlock = 16 << 10
+)
+
+// placeAward stores a, whose key and ID are free, at position i of rec's
+// awards, with its own copy of the evidence, and counts its holder.
+func (s *Store) placeAward(rec *enrolmentRec, i int, a storage.Award) {
+	if n := len(a.Evidence); n == 0 {
+		a.Evidence = nil // nil and empty are the same value
+	} else if n > evidenceBlock/8 {
+		a.Evidence = bytes.Clone(a.Evidence)
+	} else {
+		if cap(s.evidence)-len(s.evidence) < n {
+			s.evidence = make([]byte, 0, evidenceBlock)
+		}
+		at := len(s.evidence)
+		s.evidence = append(s.evidence, a.Evidence...)
+		// Capped, so that an append to it cannot reach the next bytes.
+		a.Evidence = s.evidence[at : at+n : at+n]
+	}
+	if len(s.awardSlab) == cap(s.awardSlab) {
+		s.awardSlab = make([]storage.Award, 0, awardBlock)
+	}
+	s.awardSlab = append(s.awardSlab, a)
+	p := &s.awardSlab[len(s.awardSlab)-1]
+	rec.awards = slices.Insert(rec.awards, i, awardRef{badge: p.BadgeID, tier: p.Tier, day: p.Day, a: p})
+	if !holdsAnother(rec.awards, i) {
+		badges := s.holders[p.ProgrammeID]
 		if badges == nil {
 			badges = make(map[string]int)
-			s.holders[a.ProgrammeID] = badges
+			s.holders[p.ProgrammeID] = badges
 		}
-		badges[a.BadgeID]++
+		badges[p.BadgeID]++
 	}
 }
 
-// removeAward removes the award with key and returns it, reporting false
-// if there is none. It is DeleteAward and the undo of InsertAward.
+// addAward stores a, whose key and ID are known to be free: the undo of
+// DeleteAward.
+func (s *Store) addAward(a storage.Award) {
+	rec := s.enrolments[a.EnrolmentID]
+	if rec == nil {
+		rec = &enrolmentRec{}
+		s.enrolments[a.EnrolmentID] = rec
+	}
+	i, _ := findAward(rec.awards, posOf(a.AwardKey))
+	s.awardIDs.insert(a.ID)
+	s.placeAward(rec, i, a)
+}
+
+// holdsAnother reports whether the enrolment whose awards are as holds
+// another award of the badge of as[i] in the same programme. Awards are
+// sorted by badge, so those are next to it; usually the first neighbour
+// answers.
+func holdsAnother(as []awardRef, i int) bool {
+	a := as[i]
+	for j := i - 1; j >= 0 && as[j].badge == a.badge; j-- {
+		if as[j].a.ProgrammeID == a.a.ProgrammeID {
+			return true
+		}
+	}
+	for j := i + 1; j < len(as) && as[j].badge == a.badge; j++ {
+		if as[j].a.ProgrammeID == a.a.ProgrammeID {
+			return true
+		}
+	}
+	return false
+}
+
+// removeAward removes the award with key and returns a copy of it,
+// reporting false if there is none. It is DeleteAward and the undo of
+// InsertAward.
 func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
-	as := s.awards[key.EnrolmentID]
-	i, found := findAward(as, posOf(key))
+	rec := s.enrolments[key.EnrolmentID]
+	if rec == nil {
+		return storage.Award{}, false
+	}
+	i, found := findAward(rec.awards, posOf(key))
 	if !found {
 		return storage.Award{}, false
 	}
-	a := *as[i]
-	as = slices.Delete(as, i, i+1)
-	if len(as) == 0 {
-		delete(s.awards, key.EnrolmentID)
-	} else {
-		s.awards[key.EnrolmentID] = as
-	}
+	p := rec.awards[i].a
+	a := copyAward(*p)
+	last := !holdsAnother(rec.awards, i)
+	*p = storage.Award{} // its slot is not reused; let go of what it held
+	rec.awards = slices.Delete(rec.awards, i, i+1)
+	s.dropIfEmpty(key.EnrolmentID, rec)
 	s.awardIDs.remove(a.ID)
-	hk := heldKey{a.ProgrammeID, a.BadgeID, a.EnrolmentID}
-	if s.held[hk]--; s.held[hk] == 0 {
-		delete(s.held, hk)
+	if last {
 		badges := s.holders[a.ProgrammeID]
 		if badges[a.BadgeID]--; badges[a.BadgeID] == 0 {
 			delete(badges, a.BadgeID)
@@ -202,4 +275,12 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 		}
 	}
 	return a, true
+}
+
+// dropIfEmpty forgets rec when it holds nothing: no enrolment, no
+// completion and no award.
+func (s *Store) dropIfEmpty(id uuid.UUID, rec *enrolmentRec) {
+	if !rec.enrolled && len(rec.completions) == 0 && len(rec.awards) == 0 {
+		delete(s.enrolments, id)
+	}
 }

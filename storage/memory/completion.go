@@ -189,9 +189,7 @@ func (s *Store) unInsertCompletion(key challenge.CompletionKey) {
 		delete(s.idempotency, c.IdempotencyKey)
 	}
 	rec.completions = slices.Delete(rec.completions, i, i+1)
-	if len(rec.completions) == 0 && !rec.enrolled {
-		delete(s.enrolments, key.EnrolmentID)
-	}
+	s.dropIfEmpty(key.EnrolmentID, rec)
 }
 
 // unRevokeCompletion undoes a RevokeCompletion.

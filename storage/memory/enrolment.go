@@ -170,9 +170,7 @@ func (s *Store) unInsertEnrolment(id uuid.UUID) {
 	s.unindexEnrolment(id, e.ProgrammeID, e.TeamID, e.CohortID)
 	delete(s.participants, participantKey{e.ProgrammeID, e.ParticipantID})
 	rec.e, rec.enrolled = challenge.Enrolment{}, false
-	if len(rec.completions) == 0 {
-		delete(s.enrolments, id)
-	}
+	s.dropIfEmpty(id, rec)
 }
 
 func (s *Store) indexEnrolment(id uuid.UUID, programme string, team challenge.TeamID, cohort string) {

@@ -48,15 +48,15 @@ type Store struct {
 	audit   map[uuid.UUID]*storage.AuditEntry
 	auditBy map[auditGroup]*index[uuid.UUID]
 
-	// awards holds each enrolment's awards sorted by (BadgeID, Tier, Day):
-	// the listing order, and a binary search finds a key. Pointers, so that
-	// a daily badge inserted mid-list moves 8 bytes per award, not 128.
-	awards   map[uuid.UUID][]*storage.Award
-	awardIDs *index[uuid.UUID]
-	// held counts the occurrences of a badge an enrolment holds in a
-	// programme, and holders the distinct enrolments holding each badge of
-	// a programme, so that CountHolders reads a ready answer.
-	held    map[heldKey]int
+	// The awards themselves live in awardSlab's blocks, their Evidence in
+	// evidence's, so that an award costs no allocation of its own; each
+	// enrolmentRec lists its awards in order.
+	awardIDs  *index[uuid.UUID]
+	awardSlab []storage.Award
+	evidence  []byte
+	// holders counts the distinct enrolments holding each badge of a
+	// programme, so that CountHolders reads a ready answer. An enrolment
+	// holds a badge when its sorted awards have one of that badge.
 	holders map[string]map[string]int
 
 	// scoreBoards holds each board's score rows, and subjectScores each
@@ -89,9 +89,9 @@ type Store struct {
 	w writer
 }
 
-// enrolmentRec is an enrolment and its completions. The contract does not
-// tie a completion to a stored enrolment, so a record can hold completions
-// without an enrolment (enrolled false).
+// enrolmentRec is an enrolment with its completions and awards. The
+// contract does not tie a completion or an award to a stored enrolment, so
+// a record can hold them without an enrolment (enrolled false).
 type enrolmentRec struct {
 	e        challenge.Enrolment
 	enrolled bool
@@ -99,6 +99,11 @@ type enrolmentRec struct {
 	// a binary search finds a key. An enrolment has tens of completions,
 	// so a sorted slice beats a tree.
 	completions []challenge.Completion
+	// awards are sorted by (BadgeID, Tier, Day): the listing order, and a
+	// binary search finds a key. Small references (key and pointer), so
+	// that a daily badge inserted mid-list moves 40 bytes per award, and a
+	// search reads one slice.
+	awards []awardRef
 }
 
 type participantKey struct {
@@ -157,9 +162,7 @@ func New(opts *Options) *Store {
 		idempotency:   make(map[string]challenge.CompletionKey),
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
-		awards:        make(map[uuid.UUID][]*storage.Award),
 		awardIDs:      newIndex(compareUUID),
-		held:          make(map[heldKey]int),
 		holders:       make(map[string]map[string]int),
 		scoreBoards:   make(map[storage.BoardKey]*scoreBoard),
 		subjectScores: make(map[subjectKey][]*storage.Score),
@@ -248,7 +251,7 @@ func (s *Store) Close() error {
 	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
 	s.completionIDs, s.idempotency = nil, nil
 	s.audit, s.auditBy = nil, nil
-	s.awards, s.awardIDs, s.held, s.holders = nil, nil, nil, nil
+	s.awardIDs, s.awardSlab, s.evidence, s.holders = nil, nil, nil, nil
 	s.scoreBoards, s.subjectScores = nil, nil
 	s.reflections, s.reflKeys, s.reflNewest, s.reflReacted, s.reflBy = nil, nil, nil, nil, nil
 	s.responses, s.responsesOf, s.reactions = nil, nil, nil
@@ -280,8 +283,8 @@ type writer struct {
 	// so saving costs no allocation in the steady state.
 	saved []savedEnrolment
 	nsave int
-	// awards holds the awards inserted or deleted by this transaction,
-	// indexed by undoRec.slot, for undo.
+	// awards holds the awards deleted by this transaction, and the keys
+	// of those it inserted, indexed by undoRec.slot, for undo.
 	awards []storage.Award
 	// scores holds score rows for undo, indexed by undoRec.slot: the row
 	// a transaction created (undoInsertScore), or a row as it was before

@@ -1,0 +1,375 @@
+package badge
+
+import (
+	"cmp"
+	"math/bits"
+	"slices"
+	"strings"
+
+	"github.com/habitkit/habitkit/challenge"
+)
+
+// Plan is a programme's badge definitions prepared for evaluation: what
+// each criterion reads, which days' completions can change it, and the
+// days of each tag the criteria count. Build one per published programme
+// version with [NewPlan] and keep it: it is immutable and safe for
+// concurrent use. Its answers are those of [Evaluate]; it only finds them
+// with less work.
+type Plan struct {
+	defs []Definition
+	p    *challenge.Programme
+	info []defInfo
+	// tags holds, for each tag a Completions criterion counts ("" for
+	// every day), the programme days whose activity has it.
+	tags []tagDays
+	// order lists the definitions' indexes by ID, for a merge with Refs.
+	order []int
+}
+
+// defInfo is what a Plan knows about one definition.
+type defInfo struct {
+	sources  sourceSet
+	monotone bool
+	// custom says a Custom criterion is part of it: its Func is called
+	// once per check, so the cheap pre-check of met is not made.
+	custom bool
+	// allDays or days: the days whose completion can change the measure
+	// (for composites, the union of their parts').
+	allDays bool
+	days    challenge.Days
+}
+
+type tagDays struct {
+	tag  string
+	days challenge.Days
+}
+
+// NewPlan prepares defs, which must be valid for p (see [Validate]), for
+// evaluation against facts whose calendar has programme p. defs must not be
+// modified afterwards.
+func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
+	pl := &Plan{defs: defs, p: p, info: make([]defInfo, len(defs)), order: make([]int, len(defs))}
+	for i := range pl.order {
+		pl.order[i] = i
+	}
+	slices.SortStableFunc(pl.order, func(a, b int) int { return strings.Compare(defs[a].ID, defs[b].ID) })
+	f := Facts{Calendar: challenge.NewCalendar(p, nil)}
+	n := f.length()
+	for i := range defs {
+		c := &defs[i].Criterion
+		in := &pl.info[i]
+		in.sources, in.monotone, in.custom = c.sources(), c.monotone(), c.hasCustom()
+		in.allDays = c.readsEveryDay()
+		if !in.allDays {
+			for d := 1; d <= n; d++ {
+				if c.readsDay(&f, d) {
+					in.days.Add(d)
+				}
+			}
+		}
+		pl.addTags(&f, c, n)
+	}
+	return pl
+}
+
+// addTags records the days of every tag that c (or a part of it) counts.
+func (pl *Plan) addTags(f *Facts, c *Criterion, n int) {
+	for i := range c.All {
+		pl.addTags(f, &c.All[i], n)
+	}
+	for i := range c.Any {
+		pl.addTags(f, &c.Any[i], n)
+	}
+	var tag string
+	switch c.Kind {
+	case Completions:
+		tag = c.Tag
+	case FirstCompletion:
+	default:
+		return
+	}
+	if pl.tagDays(tag) != nil {
+		return
+	}
+	td := tagDays{tag: tag}
+	for d := 1; d <= n; d++ {
+		if tag == "" || f.hasTag(d, tag) {
+			td.days.Add(d)
+		}
+	}
+	if td.days == nil {
+		td.days = challenge.Days{} // known, and empty
+	}
+	pl.tags = append(pl.tags, td)
+}
+
+// tagDays returns the days of tag, or nil when the plan does not know it.
+func (pl *Plan) tagDays(tag string) challenge.Days {
+	for i := range pl.tags {
+		if pl.tags[i].tag == tag {
+			return pl.tags[i].days
+		}
+	}
+	return nil
+}
+
+// Definitions returns the definitions the plan was built from.
+func (pl *Plan) Definitions() []Definition { return pl.defs }
+
+// Evaluate is [Evaluate] over the plan's definitions.
+func (pl *Plan) Evaluate(f Facts, changed []Source, held Held) []Change {
+	return pl.AppendChanges(nil, f, changed, held)
+}
+
+// AppendChanges is [Plan.Evaluate] appending to dst, so that a caller can
+// reuse one slice across evaluations.
+func (pl *Plan) AppendChanges(dst []Change, f Facts, changed []Source, held Held) []Change {
+	return appendChanges(dst, pl.defs, pl, f, changed, held)
+}
+
+// readsEveryDay reports whether a completion on any day can change c.
+func (c *Criterion) readsEveryDay() bool {
+	switch c.Kind {
+	case Completions:
+		return c.Tag == ""
+	case FirstCompletion, ProgrammeComplete, DayCompleted, Custom:
+		return true
+	case AllOf, AnyOf:
+		for i := range c.All {
+			if c.All[i].readsEveryDay() {
+				return true
+			}
+		}
+		for i := range c.Any {
+			if c.Any[i].readsEveryDay() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readsDay reports whether completing day can change c's measure: whether
+// c counts, lists or spans that day.
+func (c *Criterion) readsDay(f *Facts, day int) bool {
+	switch c.Kind {
+	case Completions:
+		return c.Tag == "" || f.dayHasTag(day, c.Tag)
+	case FirstCompletion, ProgrammeComplete, DayCompleted, Custom:
+		return true
+	case DaysCompleted:
+		for _, d := range c.Days {
+			if d == day {
+				return true
+			}
+		}
+		return false
+	case WeekComplete:
+		from := (c.Week-1)*7 + 1
+		return day >= from && day <= from+6
+	case AllOf, AnyOf:
+		for i := range c.All {
+			if c.All[i].readsDay(f, day) {
+				return true
+			}
+		}
+		for i := range c.Any {
+			if c.Any[i].readsDay(f, day) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// info returns what evaluation needs to know about defs[i] (all but the
+// days): from the plan when there is one, else worked out now into tmp.
+func info(pl *Plan, defs []Definition, i int, tmp *defInfo) *defInfo {
+	if pl != nil {
+		return &pl.info[i]
+	}
+	c := &defs[i].Criterion
+	*tmp = defInfo{sources: c.sources(), monotone: c.monotone(), custom: c.hasCustom()}
+	return tmp
+}
+
+// hasCustom reports whether c is or contains a Custom criterion.
+func (c *Criterion) hasCustom() bool {
+	if c.Kind == Custom {
+		return true
+	}
+	for i := range c.All {
+		if c.All[i].hasCustom() {
+			return true
+		}
+	}
+	for i := range c.Any {
+		if c.Any[i].hasCustom() {
+			return true
+		}
+	}
+	return false
+}
+
+// readsAdded reports whether completing f.Added can change defs[i].
+func readsAdded(pl *Plan, defs []Definition, i int, f *Facts) bool {
+	if pl != nil {
+		in := &pl.info[i]
+		return in.allDays || in.days.Has(f.Added)
+	}
+	return defs[i].Criterion.readsDay(f, f.Added)
+}
+
+// Refs is a [Held] over references to held occurrences sorted by (Badge,
+// Tier, Day), strings byte-wise, as [challenge.Enrolment] keeps them in
+// Badges. A [Plan] finds every badge's references in one pass over them,
+// rather than searching once per occurrence.
+type Refs []challenge.BadgeRef
+
+// Has implements Held.
+func (r Refs) Has(id string, o Occurrence) bool {
+	lo, _ := slices.BinarySearchFunc(r, id, func(ref challenge.BadgeRef, id string) int { return strings.Compare(ref.Badge, id) })
+	hi := lo
+	for hi < len(r) && r[hi].Badge == id {
+		hi++
+	}
+	return runHas(r[lo:hi], o)
+}
+
+// runHas reports whether run, the references of one badge sorted by
+// (Tier, Day), holds o.
+func runHas(run []challenge.BadgeRef, o Occurrence) bool {
+	_, ok := slices.BinarySearchFunc(run, o, func(ref challenge.BadgeRef, o Occurrence) int {
+		if c := cmp.Compare(ref.Tier, o.Tier); c != 0 {
+			return c
+		}
+		return cmp.Compare(ref.Day, o.Day)
+	})
+	return ok
+}
+
+// heldView answers Has for evaluation: from the runs of Refs found by one
+// merge with the plan's sorted IDs, or else by asking held. (held is kept
+// apart from the runs, which may live on the caller's stack.)
+type heldView struct {
+	refs Refs
+	runs [][2]int32 // per definition, its references refs[lo:hi]
+}
+
+func (h *heldView) has(held Held, i int, id string, o Occurrence) bool {
+	if h.runs == nil {
+		return held.Has(id, o)
+	}
+	r := h.runs[i]
+	return runHas(h.refs[r[0]:r[1]], o)
+}
+
+// merge finds each definition's run in refs, walking both in ID order.
+// Equal IDs are usually the same string, which compares at once.
+func (pl *Plan) merge(refs Refs, runs [][2]int32) {
+	j := 0
+	prev := -1
+	for _, i := range pl.order {
+		id := pl.defs[i].ID
+		if prev >= 0 && pl.defs[prev].ID == id { // the same ID twice
+			runs[i], prev = runs[prev], i
+			continue
+		}
+		for j < len(refs) {
+			if b := refs[j].Badge; b == id || b > id {
+				break
+			}
+			j++
+		}
+		lo := j
+		for j < len(refs) && refs[j].Badge == id {
+			j++
+		}
+		runs[i], prev = [2]int32{int32(lo), int32(j)}, i
+	}
+}
+
+// appendChanges is Evaluate, with a plan when pl is not nil.
+func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed []Source, held Held) []Change {
+	var h heldView
+	if held == nil {
+		held = HeldSet(nil)
+	}
+	if pl != nil {
+		ok := true
+		switch r := held.(type) {
+		case HeldSet:
+			ok = r == nil
+		case Refs:
+			h.refs = r
+		case *Refs:
+			h.refs = *r
+		default:
+			ok = false
+		}
+		if ok {
+			var small [32][2]int32
+			if len(defs) > len(small) {
+				h.runs = make([][2]int32, len(defs))
+			} else {
+				h.runs = small[:len(defs)]
+			}
+			pl.merge(h.refs, h.runs)
+		}
+	}
+	if pl != nil && f.Calendar.Programme() == pl.p {
+		f.plan = pl // its tag days are this programme's
+	}
+	want := setOf(changed)
+	// After a single new completion, the only completion fact that
+	// changed is f.Added: a criterion that does not read that day has the
+	// figures it had after the previous event, which was evaluated.
+	oneDay := f.Gained && f.Added >= 1
+	var tmp defInfo
+	for i := range defs {
+		def := &defs[i]
+		in := info(pl, defs, i, &tmp)
+		rel := in.sources & want
+		if rel == 0 {
+			continue
+		}
+		if oneDay && in.monotone && rel == 1<<uint(SourceCompletions) && !readsAdded(pl, defs, i, &f) {
+			continue
+		}
+		switch {
+		case def.Repeat == Daily:
+			if f.Day < 1 {
+				continue
+			}
+			out = decide(out, i, def, in, Occurrence{Day: f.Day}, &f, 0, f.Day, held, &h)
+		case len(def.Tiers) > 0:
+			// Each tier is measured at its own threshold, so that its
+			// evidence is what earned that tier. Tiers are few.
+			for t, tier := range def.Tiers {
+				out = decide(out, i, def, in, Occurrence{Tier: t + 1}, &f, tier.Threshold, 0, held, &h)
+			}
+		default:
+			out = decide(out, i, def, in, Occurrence{}, &f, 0, 0, held, &h)
+		}
+	}
+	return out
+}
+
+// popcount counts the days in both sets within 1..n.
+func popcount(a, b challenge.Days, n int) int {
+	c := 0
+	for w := range min(len(a), len(b)) {
+		word := a[w] & b[w]
+		if w == 0 {
+			word &^= 1 // day 0 is no programme day
+		}
+		if hi := n - w*64; hi < 63 {
+			if hi < 0 {
+				break
+			}
+			word &= (uint64(1) << uint(hi+1)) - 1
+		}
+		c += bits.OnesCount64(word)
+	}
+	return c
+}

@@ -1,0 +1,66 @@
+package badge
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/habitkit/habitkit/challenge"
+)
+
+// TestMetIsMeasureMet checks that the cheap check evaluation makes first
+// agrees with the full measure, for every data kind, on random facts.
+func TestMetIsMeasureMet(t *testing.T) {
+	p, err := challenge.ParseDefinition([]byte(`
+id: met
+title: Met
+length: 20
+timeZone: Europe/London
+restDays: {weekdays: [sunday]}
+activities:
+  - {id: a, title: A, points: 1, tags: [x]}
+  - {id: b, title: B, points: 1, tags: [y]}
+schedule:
+  - {days: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19], activity: a}
+  - {days: [2, 4, 6, 8, 10, 12, 14, 16, 18], activity: b}
+`))
+	require.NoError(t, err)
+	criteria := []Criterion{
+		{Kind: Completions, Count: 4}, {Kind: Completions, Count: 3, Tag: "x"}, {Kind: Completions, Count: 2, Tag: "none"},
+		{Kind: Streak, Count: 5}, {Kind: DaysCompleted, Days: []int{2, 3, 3}}, {Kind: DaysCompleted},
+		{Kind: WeekComplete, Week: 1}, {Kind: WeekComplete, Week: 3}, {Kind: WeekComplete, Week: 4},
+		{Kind: ProgrammeComplete}, {Kind: FirstCompletion}, {Kind: DayCompleted},
+		{Kind: Reflections, Count: 2}, {Kind: Responses, Count: 1}, {Kind: ReactionsReceived, Count: 3},
+		{Kind: FinalPosition, Position: 3},
+		{Kind: AllOf, All: []Criterion{{Kind: Completions, Count: 2, Tag: "x"}, {Kind: Streak, Count: 2}}},
+		{Kind: AnyOf, Any: []Criterion{{Kind: WeekComplete, Week: 2}, {Kind: Completions, Count: 9}}},
+		{Kind: AllOf}, {Kind: AnyOf},
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 3000 {
+		var done challenge.Days
+		density := rng.Float64()
+		for d := 1; d <= 21; d++ {
+			if rng.Float64() < density {
+				done.Add(d)
+			}
+		}
+		f := Facts{
+			Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: rng.IntN(8), Today: 20, Day: rng.IntN(21),
+			Counts:   map[Source]int{SourceReflections: rng.IntN(4), SourceResponses: rng.IntN(3), SourceReactions: rng.IntN(5)},
+			Position: rng.IntN(6), Over: rng.IntN(2) == 0,
+		}
+		withPlan := f
+		withPlan.plan = NewPlan([]Definition{{ID: "p", Criterion: Criterion{Kind: AllOf, All: criteria}}}, p)
+		for i := range criteria {
+			c := &criteria[i]
+			for _, target := range []int{0, 1, 3, 6} {
+				want := c.measure(&f, target, f.Day, false).Met
+				require.Equal(t, want, c.met(&f, target, f.Day), "criterion %d (%s) target %d on %v", i, c.Kind, target, f.Done)
+				require.Equal(t, want, c.met(&withPlan, target, f.Day), "with a plan: criterion %d (%s) target %d", i, c.Kind, target)
+				require.Equal(t, c.measure(&f, target, f.Day, true), c.measure(&withPlan, target, f.Day, true), "a plan's tag days change no measure")
+			}
+		}
+	}
+}

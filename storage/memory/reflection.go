@@ -324,6 +324,12 @@ func (r *reader) ListReflections(ctx context.Context, q storage.FeedQuery, curso
 		return page, nil
 	}
 	limit = storage.ClampLimit(limit)
+	// Room for the page at once: a Reflection is some 400 bytes, and the
+	// doublings of a growing slice would allocate about as much again.
+	// Every byte allocated brings the next garbage collection nearer, and
+	// each one marks the whole store: at a million reflections that, not
+	// the walk, is most of a page's cost.
+	page.Items = make([]reflection.Reflection, 0, limit)
 	add := func(rec *reflRec) bool {
 		if len(page.Items) == limit {
 			last := page.Items[limit-1]

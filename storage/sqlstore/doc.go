@@ -121,19 +121,32 @@
 // same transaction as the response or reaction write, under a row lock on
 // the reflection.
 //
-// Search: search_text holds a reflection's [storage.SearchWords], spaced.
-// Each searched word must appear in it as ' word ' (LIKE), which makes
-// matching exact on every database; the full-text index narrows first:
-// SQLite FTS5 (an external-content table kept by the adapter, tokenizer
-// unicode61 without diacritic folding), PostgreSQL to_tsvector('simple')
-// with a GIN index, MySQL/MariaDB FULLTEXT with MATCH ... AGAINST in
-// BOOLEAN MODE. InnoDB does not index words shorter than
-// innodb_ft_min_token_size (3 by default), longer than
-// innodb_ft_max_token_size (84) or on its default stopword list, so those
-// words are checked with LIKE alone (a scan of the programme's rows); a
-// server with a custom stopword table needs its words added to the
-// adapter's list. InnoDB's index sees a transaction's own writes only after
-// commit.
+// Search: search_text holds a reflection's [storage.SearchWords], spaced,
+// and each searched word must match one of them whole.
+//
+//   - SQLite: FTS5 (an external-content table kept by the adapter,
+//     tokenizer unicode61 without diacritic folding) narrows, and
+//     search_text LIKE '% word %' makes it exact. A newest-first search
+//     walks the full-text matches in rowid order and stops when the page
+//     is full: in_order marks the reflections whose ID was above every
+//     stored ID when inserted, for which rowid order is ID order; the rest
+//     (normally none) are searched through a partial index and merged. A
+//     most-reacted search counts the matches (up to a bound) and either
+//     sorts them or walks the reactions index checking LIKE.
+//   - PostgreSQL: search_vector holds the same words as exact lexemes
+//     (array_to_tsvector, no parser), with a GIN index (fastupdate off);
+//     search_vector @@ 'w1' & 'w2' is exact, so the planner's estimate is
+//     right and it picks the GIN index or the newest-first walk. Words of
+//     2,000 bytes or more are left out of search_vector and matched with
+//     LIKE.
+//   - MySQL/MariaDB: FULLTEXT with MATCH ... AGAINST in BOOLEAN MODE
+//     narrows, and LIKE makes it exact. InnoDB does not index words shorter
+//     than innodb_ft_min_token_size (3 by default), longer than
+//     innodb_ft_max_token_size (84) or on its default stopword list, so
+//     those words are checked with LIKE alone (a scan of the programme's
+//     rows); a server with a custom stopword table needs its words added to
+//     the adapter's list. InnoDB's index sees a transaction's own writes
+//     only after commit.
 //
 // Instants are stored in UTC with microsecond precision, the precision all
 // three databases share; values are truncated to microseconds and returned

@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -102,6 +104,43 @@ func searchText(answers []reflection.Answer) string {
 		return ""
 	}
 	return " " + strings.Join(words, " ") + " "
+}
+
+// pgLexemeMax is the length in bytes below which a word goes into
+// PostgreSQL's search_vector (a lexeme holds at most 2,047 bytes). Longer
+// words are matched with LIKE alone.
+const pgLexemeMax = 2000
+
+// pgLexemes returns the words of search_text that fit in a lexeme,
+// separated by single spaces: the source of search_vector.
+func pgLexemes(text string) string {
+	words := strings.Fields(text)
+	out := words[:0]
+	for _, w := range words {
+		if len(w) < pgLexemeMax {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// pgVector is the SQL that makes search_vector from pgLexemes: the words as
+// lexemes exactly, without PostgreSQL's parser.
+const pgVector = "array_to_tsvector(string_to_array(?, ' '))"
+
+// searchInsert returns the search columns an INSERT of reflection id sets
+// after reflectionColumns, their value expressions and their arguments,
+// for a reflection whose search_text is text. SQLite's in_order is 1 when
+// id is above every stored ID (writers are serialized, so nothing comes
+// between the check and the insert); see searchNewestSQLite.
+func (t *tx) searchInsert(id uuid.UUID, text string) (cols, values string, args []any) {
+	switch t.s.d.kind() {
+	case Postgres:
+		return ", search_text, search_vector", ", ?, " + pgVector, []any{text, pgLexemes(text)}
+	case SQLite:
+		return ", search_text, in_order", ", ?, (SELECT COALESCE(MAX(id), '') < ? FROM habitkit_reflections)", []any{text, id}
+	}
+	return ", search_text", ", ?", []any{text}
 }
 
 // scanReflection reads one row of reflectionColumns.
@@ -238,9 +277,8 @@ func visibilityCondition(v reflection.Viewer) (string, []any) {
 // ListReflections implements [storage.ReflectionReader.ListReflections]
 // with one query: the viewer's visibility and every filter are in its
 // WHERE clause, and it walks the (programme_id, id) or (programme_id,
-// reactions, id) index from the cursor. A search adds the dialect's
-// full-text condition and, for every word, search_text LIKE '% word %',
-// which makes whole-word matching exact whatever the full-text index does.
+// reactions, id) index from the cursor. A search adds the conditions of
+// searchPlan.
 func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor storage.Cursor, limit int) (storage.Page[reflection.Reflection], error) {
 	op := fmt.Sprintf("list reflections of programme %q", q.ProgrammeID)
 	var page storage.Page[reflection.Reflection]
@@ -266,87 +304,226 @@ func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor st
 		}
 	}
 	vis, visArgs := visibilityCondition(q.Viewer)
-	query := "SELECT " + reflectionColumns + " FROM habitkit_reflections WHERE programme_id = ? AND " + vis
+	// cond is every condition after programme_id = ? but the search's.
+	cond := " AND " + vis
 	args := append([]any{q.ProgrammeID}, visArgs...)
 	if q.Day != 0 {
-		query += " AND day = ?"
+		cond += " AND day = ?"
 		args = append(args, q.Day)
 	}
 	if q.TeamID != "" {
-		query += " AND author_team = ?"
+		cond += " AND author_team = ?"
 		args = append(args, string(q.TeamID))
 	}
 	if q.ActivityID != "" {
-		query += " AND activity_id = ?"
+		cond += " AND activity_id = ?"
 		args = append(args, q.ActivityID)
 	}
 	if q.Author != "" {
-		query += " AND author = ?"
+		cond += " AND author = ?"
 		args = append(args, string(q.Author))
-	}
-	if len(words) > 0 {
-		cond, condArgs, err := t.searchCondition(ctx, op, words)
-		if err != nil {
-			return page, err
-		}
-		if cond != "" {
-			query += " AND " + cond
-			args = append(args, condArgs...)
-		}
-		for _, w := range words {
-			query += " AND search_text LIKE ?"
-			args = append(args, "% "+w+" %")
-		}
 	}
 	order := " ORDER BY id DESC"
 	if q.Order == storage.MostReacted {
 		order = " ORDER BY reactions DESC, id DESC"
 	}
+	var after *uuid.UUID
 	if cursor != "" {
 		if q.Order == storage.MostReacted {
-			query += " AND (reactions, id) < (?, ?)"
+			cond += " AND (reactions, id) < (?, ?)"
 			args = append(args, c.Reactions, c.ID)
 		} else {
-			query += " AND id < ?"
+			cond += " AND id < ?"
 			args = append(args, c.ID)
+			after = &c.ID
 		}
 	}
-	return listPage(ctx, t, op, query+order, args, storage.ClampLimit(limit),
-		func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) },
-		func(last reflection.Reflection) storage.Cursor {
-			return storage.EncodeCursor(feedCursor{L: feedListing, Order: q.Order, Reactions: last.Reactions, ID: last.ID})
-		})
+	list := func(query string, args []any) (storage.Page[reflection.Reflection], error) {
+		return listPage(ctx, t, op, query, args, storage.ClampLimit(limit),
+			func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) },
+			func(last reflection.Reflection) storage.Cursor {
+				return storage.EncodeCursor(feedCursor{L: feedListing, Order: q.Order, Reactions: last.Reactions, ID: last.ID})
+			})
+	}
+	if len(words) == 0 {
+		return list("SELECT "+reflectionColumns+" FROM habitkit_reflections WHERE programme_id = ?"+cond+order, args)
+	}
+	if t.s.d.kind() == SQLite && q.Order == storage.Newest {
+		return searchNewestSQLite(words, cond, args, after, storage.ClampLimit(limit), list)
+	}
+	plan, err := t.searchPlan(ctx, op, words)
+	if err != nil {
+		return page, err
+	}
+	from := "habitkit_reflections"
+	if plan.from != "" {
+		from = plan.from
+	}
+	return list("SELECT "+reflectionColumns+" FROM "+from+" WHERE programme_id = ?"+cond+plan.cond+order, append(args, plan.condArgs...))
 }
 
-// searchCondition returns the dialect's full-text condition for words
-// (every word must match), or "" when the index cannot help.
-func (t *tx) searchCondition(ctx context.Context, op string, words []string) (string, []any, error) {
+// searchNewestSQLite is a newest-first search on SQLite. FTS5 returns its
+// matches in rowid (seq) order, and among the reflections stored with
+// in_order = 1 (each had an ID above every ID stored before it) seq order
+// is ID order. So for those the search walks the full-text matches
+// newest first and stops as soon as the page is full: no sort, and no row
+// read beyond the page but the unreadable ones. The reflections stored out
+// of order (in_order = 0, normally none) are searched apart through their
+// own index, and the two lists merged by ID. list runs a query (with cond
+// and args, which hold the cursor's ID condition) for one page.
+func searchNewestSQLite(words []string, cond string, args []any, after *uuid.UUID, limit int,
+	list func(query string, args []any) (storage.Page[reflection.Reflection], error)) (storage.Page[reflection.Reflection], error) {
+	var like searchQuery
+	like.like(words)
+	inOrder := "SELECT " + reflectionColumns + " FROM habitkit_reflection_search CROSS JOIN habitkit_reflections" +
+		" ON habitkit_reflections.seq = habitkit_reflection_search.rowid" +
+		" WHERE habitkit_reflection_search MATCH ? AND in_order = 1 AND programme_id = ?" + cond + like.cond
+	inArgs := append(append([]any{ftsMatch(words)}, args...), like.condArgs...)
+	if after != nil {
+		// Start the full-text walk below the cursor: in_order rows with
+		// an ID at or above it have a seq at or above the first of them.
+		inOrder += " AND habitkit_reflection_search.rowid < COALESCE((SELECT seq FROM habitkit_reflections" +
+			" WHERE in_order = 1 AND id >= ? ORDER BY id LIMIT 1), 9223372036854775807)"
+		inArgs = append(inArgs, *after)
+	}
+	a, err := list(inOrder+" ORDER BY habitkit_reflection_search.rowid DESC", inArgs)
+	if err != nil {
+		return a, err
+	}
+	b, err := list("SELECT "+reflectionColumns+" FROM habitkit_reflections WHERE in_order = 0 AND programme_id = ?"+cond+like.cond+" ORDER BY id DESC",
+		append(slices.Clone(args), like.condArgs...))
+	if err != nil {
+		return b, err
+	}
+	if len(b.Items) == 0 {
+		return a, nil
+	}
+	// Each list holds its first limit items and a cursor when it has more;
+	// the merged page is the first limit of both.
+	items := append(a.Items, b.Items...)
+	slices.SortFunc(items, func(x, y reflection.Reflection) int { return bytes.Compare(y.ID[:], x.ID[:]) })
+	page := storage.Page[reflection.Reflection]{Items: items}
+	if len(items) > limit || a.Next != "" || b.Next != "" {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
+		page.Next = storage.EncodeCursor(feedCursor{L: feedListing, Order: storage.Newest, ID: last.ID})
+	}
+	return page, nil
+}
+
+// ftsMatch is an FTS5 query for every word: phrases, implicitly ANDed
+// ("w1" "w2").
+func ftsMatch(words []string) string {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+	}
+	return strings.Join(quoted, " ")
+}
+
+// searchFTSBelow tunes SQLite's choice in searchPlan: a search starts
+// from the full-text table when its matches m satisfy m² < searchFTSBelow ×
+// n, n the reflections stored. Starting there costs a row lookup per
+// match (m); walking the order's index costs a row per 1/density for each
+// row of the page, about 40·n/m for a page of 20 read by someone who may
+// read half of them. The two meet near m² = 40·n × (cost of a walked row /
+// cost of a looked-up row); a looked-up row cost about 1.5 walked rows in
+// timings at a million rows. The choice changes speed only, never rows.
+const searchFTSBelow = 25
+
+// fewMatches reports whether SQLite's full-text query match has few
+// enough matches, for searchFTSBelow and the number of reflections stored
+// (the largest seq, which is near enough), that a search should start from
+// the full-text table. It counts no further than that.
+func (t *tx) fewMatches(ctx context.Context, op, match string) (bool, error) {
+	var stored int64
+	if err := t.queryRow(ctx, op, "SELECT COALESCE(MAX(seq), 0) FROM habitkit_reflections", nil, &stored); err != nil {
+		return false, err
+	}
+	limit := int64(math.Sqrt(float64(searchFTSBelow*stored))) + 1
+	var matches int64
+	if err := t.queryRow(ctx, op, "SELECT COUNT(*) FROM (SELECT rowid FROM habitkit_reflection_search WHERE habitkit_reflection_search MATCH ? LIMIT ?)",
+		[]any{match, limit}, &matches); err != nil {
+		return false, err
+	}
+	return matches < limit, nil
+}
+
+// searchQuery is how ListReflections searches: from (without
+// placeholders) replaces the FROM clause when not empty, and cond
+// (starting with " AND ") with condArgs is added to the WHERE clause.
+type searchQuery struct {
+	from     string
+	cond     string
+	condArgs []any
+}
+
+// like adds search_text LIKE '% word %' for each word: a whole-word match,
+// exact whatever a full-text index does (words hold no LIKE wildcards:
+// they are letters, numbers and marks only).
+func (p *searchQuery) like(words []string) {
+	for _, w := range words {
+		p.cond += " AND habitkit_reflections.search_text LIKE ?"
+		p.condArgs = append(p.condArgs, "% "+w+" %")
+	}
+}
+
+// searchPlan returns the conditions that keep the reflections matching
+// every word.
+//
+// PostgreSQL: search_vector holds the words exactly, so search_vector @@
+// 'w1' & 'w2' is the whole match (plus LIKE for words too long for a
+// lexeme), and with no redundant LIKE to skew the planner's estimate, it
+// chooses between the GIN index and the feed's order by the words' real
+// frequency.
+//
+// SQLite (MostReacted; Newest is searchNewestSQLite): FTS5 cannot return
+// its matches in that order, so a search either starts from the full-text
+// table and sorts its matches (cheap when they are few) or walks the
+// order's index checking LIKE alone (cheap when they are many, since a
+// page fills quickly). searchPlan counts the matches, up to the point
+// where walking wins, and picks; both give the same rows.
+//
+// MySQL: InnoDB FULLTEXT narrows (its words differ from SearchWords, and
+// short words and stopwords are not indexed), LIKE makes it exact.
+func (t *tx) searchPlan(ctx context.Context, op string, words []string) (searchQuery, error) {
+	var p searchQuery
 	switch t.s.d.kind() {
 	case SQLite:
-		// FTS5 phrases, implicitly ANDed: "w1" "w2".
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
-		}
-		return "seq IN (SELECT rowid FROM habitkit_reflection_search WHERE habitkit_reflection_search MATCH ?)",
-			[]any{strings.Join(quoted, " ")}, nil
-	case Postgres:
-		// The parser splits very long words differently, or drops them
-		// (over 2047 bytes); LIKE alone checks those.
-		var ws []string
-		for _, w := range words {
-			if len(w) < 2000 {
-				ws = append(ws, w)
+		match := ftsMatch(words)
+		fts := t.s.searchFrom > 0
+		if t.s.searchFrom == 0 {
+			var err error
+			if fts, err = t.fewMatches(ctx, op, match); err != nil {
+				return p, err
 			}
 		}
-		if len(ws) == 0 {
-			return "", nil, nil
+		if fts {
+			// CROSS JOIN keeps the full-text table outermost.
+			p.from = "habitkit_reflection_search CROSS JOIN habitkit_reflections ON habitkit_reflections.seq = habitkit_reflection_search.rowid"
+			p.cond = " AND habitkit_reflection_search MATCH ?"
+			p.condArgs = []any{match}
 		}
-		return "to_tsvector('simple', search_text) @@ plainto_tsquery('simple', ?)", []any{strings.Join(ws, " ")}, nil
+		p.like(words)
+	case Postgres:
+		var lexemes, long []string
+		for _, w := range words {
+			if len(w) < pgLexemeMax {
+				// Words are letters, numbers and marks: no quote to escape.
+				lexemes = append(lexemes, "'"+w+"'")
+			} else {
+				long = append(long, w)
+			}
+		}
+		if len(lexemes) > 0 {
+			p.cond = " AND search_vector @@ ?::tsquery"
+			p.condArgs = []any{strings.Join(lexemes, " & ")}
+		}
+		p.like(long)
 	case MySQL:
 		minLen, maxLen, err := t.s.fullTextTokenSizes(ctx, t, op)
 		if err != nil {
-			return "", nil, err
+			return p, err
 		}
 		var terms []string
 		for _, w := range words {
@@ -354,12 +531,13 @@ func (t *tx) searchCondition(ctx context.Context, op string, words []string) (st
 				terms = append(terms, "+"+w)
 			}
 		}
-		if len(terms) == 0 {
-			return "", nil, nil
+		if len(terms) > 0 {
+			p.cond = " AND MATCH (search_text) AGAINST (? IN BOOLEAN MODE)"
+			p.condArgs = []any{strings.Join(terms, " ")}
 		}
-		return "MATCH (search_text) AGAINST (? IN BOOLEAN MODE)", []any{strings.Join(terms, " ")}, nil
+		p.like(words)
 	}
-	return "", nil, nil
+	return p, nil
 }
 
 // innodbStopwords is InnoDB's default full-text stopword list
@@ -469,11 +647,12 @@ func (t *tx) InsertReflection(ctx context.Context, r reflection.Reflection) erro
 	if err != nil {
 		return fmt.Errorf("sqlstore: %s: %w", op, err)
 	}
+	cols, values, searchArgs := t.searchInsert(r.ID, searchText(r.Answers))
 	if err := t.insert(ctx, op,
-		"INSERT INTO habitkit_reflections ("+reflectionColumns+", search_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
-		r.ID, r.ProgrammeID, nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.Day, r.ActivityID, r.VariationID,
-		string(answers), int(r.Visibility), t.timeArg(r.CreatedAt), t.nullTime(r.EditedAt), moderation,
-		flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.Version, searchText(r.Answers)); err != nil {
+		"INSERT INTO habitkit_reflections ("+reflectionColumns+cols+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?"+values+")",
+		append([]any{r.ID, r.ProgrammeID, nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.Day, r.ActivityID, r.VariationID,
+			string(answers), int(r.Visibility), t.timeArg(r.CreatedAt), t.nullTime(r.EditedAt), moderation,
+			flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.Version}, searchArgs...)...); err != nil {
 		return err
 	}
 	return t.indexSearch(ctx, op, r.ID)
@@ -538,11 +717,15 @@ func (t *tx) UpdateReflection(ctx context.Context, r reflection.Reflection) erro
 			return err
 		}
 	}
+	set, setArgs := "search_text = ?", []any{text}
+	if t.s.d.kind() == Postgres {
+		set, setArgs = set+", search_vector = "+pgVector, append(setArgs, pgLexemes(text))
+	}
 	n, err := t.exec(ctx, op,
 		"UPDATE habitkit_reflections SET enrolment_id = ?, author = ?, author_team = ?, variation_id = ?, answers = ?, visibility = ?, "+
-			"edited_at = ?, moderation = ?, hidden = ?, deleted = ?, erased = ?, search_text = ?, version = version + 1 WHERE id = ? AND version = ?",
-		nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.VariationID, string(answers), int(r.Visibility),
-		t.nullTime(r.EditedAt), moderation, flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), text, r.ID, r.Version)
+			"edited_at = ?, moderation = ?, hidden = ?, deleted = ?, erased = ?, "+set+", version = version + 1 WHERE id = ? AND version = ?",
+		append(append([]any{nullUUID(r.EnrolmentID), string(r.Author), string(r.AuthorTeam), r.VariationID, string(answers), int(r.Visibility),
+			t.nullTime(r.EditedAt), moderation, flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased)}, setArgs...), r.ID, r.Version)...)
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,23 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// TestConformanceSQLiteSearchPlans runs the conformance suite on SQLite
+// with every search starting from the full-text table, then with every
+// search walking the feed's order: the two plans the adapter chooses
+// between must return the same reflections.
+func TestConformanceSQLiteSearchPlans(t *testing.T) {
+	for _, fts := range []bool{true, false} {
+		t.Run(fmt.Sprintf("fts=%v", fts), func(t *testing.T) {
+			t.Parallel()
+			storagetest.Run(t, func(t *testing.T) storage.Store {
+				s, _ := newStore(t, backends[0])
+				sqlstore.SetSQLiteSearchFrom(s, fts)
+				return s
+			})
+		})
+	}
+}
+
 func TestRoundTrip(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		s, _ := newStore(t, b)

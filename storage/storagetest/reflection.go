@@ -715,6 +715,56 @@ func (h *harness) testReflections(t *testing.T) {
 		assert.Equal(t, []uuid.UUID{private.ID}, reflectionIDs(got), "search must find the author's own private reflection")
 	})
 
+	t.Run("Concurrency", func(t *testing.T) {
+		testReflectionConcurrency(t, h.store)
+		t.Run("TwoHandles", func(t *testing.T) {
+			if h.suite.Features.Reopen == nil {
+				t.Skip("storagetest: the adapter does not declare Features.Reopen (a second handle on the same data), so the cases with writers in two processes are skipped")
+			}
+			second := h.suite.Features.Reopen(t, h.store)
+			require.NotNil(t, second, "Features.Reopen must return a store")
+			testReflectionConcurrency(t, h.store, second)
+		})
+	})
+
+	t.Run("SearchIDsOutOfOrder", func(t *testing.T) {
+		t.Parallel()
+		sc := newScope(t, h.store)
+		es := sc.mustEnrol(t, 2, nil)
+		// IDs need not arrive in order (another process, an import): an
+		// index in insertion order must not stand in for ID order.
+		ids := sortedIDs(9)
+		var rs []reflection.Reflection
+		for i, id := range ids {
+			r := newReflection(es[i%2], i+1, "walk", reflection.Programme, fmt.Sprintf("zebra crossing number %d", i))
+			r.ID = id
+			if i == 4 {
+				r.Visibility = reflection.Private
+			}
+			rs = append(rs, r)
+		}
+		for _, i := range []int{4, 0, 8, 2, 6, 1, 7, 3, 5} {
+			mustWrite(t, h.store, insertReflections(rs[i]))
+		}
+		v := reflection.Viewer{Participant: "reader"}
+		for _, search := range []string{"zebra", "crossing zebra", "number"} {
+			var want []reflection.Reflection
+			for _, r := range rs {
+				if r.Visibility != reflection.Private {
+					want = append(want, r)
+				}
+			}
+			for _, order := range []storage.FeedOrder{storage.Newest, storage.MostReacted} {
+				for _, limit := range []int{1, 2, 3, 0} {
+					q := storage.FeedQuery{ProgrammeID: sc.programme, Viewer: v, Search: search, Order: order}
+					got := listAll(t, h.store, listFeed(q, limit))
+					assert.Equal(t, reflectionIDs(feedOrder(want, order)), reflectionIDs(got),
+						"%s, and %s, whatever order the IDs were inserted in (search %q, order %d, limit %d)", reflSearchSentence, reflOrderSentence, search, order, limit)
+				}
+			}
+		}
+	})
+
 	t.Run("VisibilityProof", func(t *testing.T) {
 		t.Parallel()
 		h.visibilityProof(t)

@@ -3,7 +3,10 @@
 -- kept as text (stored as written); counts, visibility and the deleted,
 -- hidden and erased flags are columns so that a feed filters and orders in
 -- its query. search_text holds the answers' search words, lower-cased and
--- separated by single spaces with one before and after.
+-- separated by single spaces with one before and after. search_vector
+-- holds the same words as lexemes, exactly (array_to_tsvector: no parser,
+-- no stemming), written by the adapter beside search_text; words too long
+-- for a lexeme are left out of it and matched with LIKE alone.
 
 CREATE TABLE IF NOT EXISTS habitkit_reflections (
 	id uuid NOT NULL PRIMARY KEY,
@@ -26,7 +29,8 @@ CREATE TABLE IF NOT EXISTS habitkit_reflections (
 	responses integer NOT NULL,
 	reactions integer NOT NULL,
 	version bigint NOT NULL,
-	search_text text COLLATE "C" NOT NULL
+	search_text text COLLATE "C" NOT NULL,
+	search_vector tsvector NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS habitkit_reflections_key ON habitkit_reflections (enrolment_id, day, activity_id);
 -- The newest-first feed walks this index backwards; most-reacted the next.
@@ -34,9 +38,14 @@ CREATE INDEX IF NOT EXISTS habitkit_reflections_newest ON habitkit_reflections (
 CREATE INDEX IF NOT EXISTS habitkit_reflections_reacted ON habitkit_reflections (programme_id, reactions, id);
 CREATE INDEX IF NOT EXISTS habitkit_reflections_day ON habitkit_reflections (programme_id, day, id);
 CREATE INDEX IF NOT EXISTS habitkit_reflections_author ON habitkit_reflections (programme_id, author, id);
--- Full-text search: the 'simple' configuration (lower-case, no stemming,
--- no stopwords) over the words the adapter extracted.
-CREATE INDEX IF NOT EXISTS habitkit_reflections_search ON habitkit_reflections USING gin (to_tsvector('simple', search_text));
+-- Full-text search. Since search_vector matches exactly, the planner's
+-- estimate from its word statistics is right, and it starts from this
+-- index when the words are rare enough, or walks the newest-first order
+-- and checks search_vector on each row when they are common. fastupdate
+-- is off so that a search never scans a pending list of recent entries
+-- (up to gin_pending_list_limit, until VACUUM merges it): an insert updates
+-- the index at once, which costs little at the rate people write.
+CREATE INDEX IF NOT EXISTS habitkit_reflections_search ON habitkit_reflections USING gin (search_vector) WITH (fastupdate = off);
 
 CREATE TABLE IF NOT EXISTS habitkit_reflection_responses (
 	id uuid NOT NULL PRIMARY KEY,

@@ -29,7 +29,13 @@ CREATE TABLE IF NOT EXISTS habitkit_reflections (
 	responses INTEGER NOT NULL,
 	reactions INTEGER NOT NULL,
 	version INTEGER NOT NULL,
-	search_text TEXT NOT NULL
+	search_text TEXT NOT NULL,
+	-- 1 when the ID was above every stored ID at insert (UUIDv7 IDs made
+	-- by a clock that never goes back): among such rows, seq order is ID
+	-- order, so a newest-first search walks the full-text index's rowid
+	-- order. The rows stored out of order (0) are searched through
+	-- habitkit_reflections_late.
+	in_order INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX IF NOT EXISTS habitkit_reflections_key ON habitkit_reflections (enrolment_id, day, activity_id);
 -- The newest-first feed walks this index backwards; most-reacted the next.
@@ -37,6 +43,7 @@ CREATE INDEX IF NOT EXISTS habitkit_reflections_newest ON habitkit_reflections (
 CREATE INDEX IF NOT EXISTS habitkit_reflections_reacted ON habitkit_reflections (programme_id, reactions, id);
 CREATE INDEX IF NOT EXISTS habitkit_reflections_day ON habitkit_reflections (programme_id, day, id);
 CREATE INDEX IF NOT EXISTS habitkit_reflections_author ON habitkit_reflections (programme_id, author, id);
+CREATE INDEX IF NOT EXISTS habitkit_reflections_late ON habitkit_reflections (programme_id, id) WHERE in_order = 0;
 
 -- Full-text index of search_text, external content: the adapter inserts
 -- and deletes its entries in the same transaction as the reflection.

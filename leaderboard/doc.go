@@ -90,24 +90,32 @@
 // Index is the structure behind ranks: Set, Remove, Rank, Position, At and
 // the first entry of Range and Neighbourhood all cost O(log n). It is a B+
 // tree whose interior nodes keep the entry count of each child (an
-// order-statistic tree), plus a map from member to its current score so
-// that a member's tree key is found without a scan.
+// order-statistic tree), plus a member table that numbers the members and
+// keeps each one's score, time and version, so that a member's tree key is
+// found without a scan.
 //
 // Why a B+ tree rather than a skip list or a treap, in Go: entries sit
-// inline in 2 KiB leaves of 63, so the tree has one allocation per ~45
-// entries instead of one per entry, the garbage collector scans few
-// objects, and a million members need only three levels. A skip list or a
-// treap chases a pointer (a likely cache miss) per level over ~20 levels
-// and spends 24–48 bytes of pointers, spans and priorities on every entry;
-// Range over a leaf chain reads contiguous memory. The cost is more code
-// for splitting and rebalancing, which the property tests pin down.
+// inline in leaves of 63, so the tree has one allocation per ~45 entries
+// instead of one per entry, the garbage collector scans few objects, and a
+// million members need only three levels. A skip list or a treap chases a
+// pointer (a likely cache miss) per level over ~20 levels and spends 24–48
+// bytes of pointers, spans and priorities on every entry; Range over a leaf
+// chain reads contiguous memory. The cost is more code for splitting and
+// rebalancing, which the property tests pin down.
 //
-// Nodes keep scores, times and members in separate arrays, and searches
-// scan them in order. At a million members a query mostly waits on cache
-// misses: a forward scan over a leaf's 512 bytes of scores lets the
-// processor fetch its lines together, where a binary search over whole
-// 32-byte entries waits on one line after another. A competition rank
-// descends by score alone and never reads the tie-break fields.
+// Nodes keep scores, times and references to member names in separate
+// arrays, and searches scan them in order. At a million members a query
+// mostly waits on cache misses: a forward scan over a leaf's 504 bytes of scores lets
+// the processor fetch its lines together, where a binary search waits on
+// one line after another. A competition rank descends by score alone and
+// never reads the tie-break fields; [Index.Standing] finds rank, position
+// and ties in one descent.
+//
+// The member table holds no pointers (records in large chunks, names
+// copied once into an arena, an open-addressing hash table of 8-byte
+// slots), so its size costs the garbage collector nothing; at a million
+// members with 8-byte names the whole index holds about 103 bytes a
+// member, names included.
 //
 // An Index is not safe for concurrent use; callers that share one lock
 // around it (the query methods only read, so a sync.RWMutex works).

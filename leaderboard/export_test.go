@@ -19,11 +19,11 @@ func CheckInvariants(ix *Index) error {
 		for i := range n.n {
 			clo, chi := lo, hi
 			if i > 0 {
-				k := n.key(i)
+				k := ix.keyEntry(n, i)
 				clo = &k
 			}
 			if i+1 < n.n {
-				k := n.key(i + 1)
+				k := ix.keyEntry(n, i+1)
 				chi = &k
 			}
 			var c int
@@ -36,10 +36,10 @@ func CheckInvariants(ix *Index) error {
 					return 0, fmt.Errorf("leaf has %d entries", l.n)
 				}
 				for j := range l.n {
-					ej, ep := l.entry(j), Entry{}
+					ej, ep := ix.entry(l, j), Entry{}
 					e := &ej
 					if j > 0 {
-						ep = l.entry(j - 1)
+						ep = ix.entry(l, j-1)
 					}
 					if j > 0 && !less(&ep, e) {
 						return 0, fmt.Errorf("leaf out of order at %d", j)
@@ -47,13 +47,13 @@ func CheckInvariants(ix *Index) error {
 					if clo != nil && less(e, clo) || chi != nil && !less(e, chi) {
 						return 0, fmt.Errorf("entry %+v outside its key range", *e)
 					}
-					s, ok := ix.members[e.Member]
-					if !ok || s.score != e.Score || s.at != e.At {
-						return 0, fmt.Errorf("entry %+v disagrees with map (%v, %v)", *e, s, ok)
+					_, r, ok := ix.lookup(e.Member)
+					if !ok || r.name != l.refs[j] || r.score != e.Score || r.at != e.At {
+						return 0, fmt.Errorf("entry %+v disagrees with the member table (%v, %v)", *e, r, ok)
 					}
 				}
 				for j := l.n; j < leafCap; j++ {
-					if l.entry(j) != (Entry{}) {
+					if l.scores[j] != 0 || l.ats[j] != 0 || l.refs[j] != 0 {
 						return 0, fmt.Errorf("unused leaf slot %d not cleared", j)
 					}
 				}
@@ -75,7 +75,7 @@ func CheckInvariants(ix *Index) error {
 			total += c
 		}
 		for i := n.n; i < innerCap; i++ {
-			if n.inners[i] != nil || n.leaves[i] != nil || n.counts[i] != 0 || n.key(i) != (Entry{}) {
+			if n.inners[i] != nil || n.leaves[i] != nil || n.counts[i] != 0 || n.scores[i] != 0 || n.ats[i] != 0 || n.refs[i] != 0 {
 				return 0, fmt.Errorf("unused inner slot %d not cleared", i)
 			}
 		}
@@ -85,8 +85,11 @@ func CheckInvariants(ix *Index) error {
 	if err != nil {
 		return err
 	}
-	if total != len(ix.members) || seen != total {
-		return fmt.Errorf("tree holds %d entries, map %d", total, len(ix.members))
+	if total != ix.live || seen != total {
+		return fmt.Errorf("tree holds %d entries, Len %d", total, ix.live)
+	}
+	if err := checkMembers(ix); err != nil {
+		return err
 	}
 	for i, l := range leaves {
 		var want *leaf
@@ -102,3 +105,62 @@ func CheckInvariants(ix *Index) error {
 
 // Height returns the tree's height (1: the root's children are leaves).
 func Height(ix *Index) int { return ix.height }
+
+// keyEntry returns key i of n as an entry.
+func (ix *Index) keyEntry(n *inner, i int) Entry {
+	k := ix.nodeKey(n, i)
+	return Entry{Member: k.name, Score: k.score, At: k.at}
+}
+
+// checkMembers verifies the member table: every record that is not free
+// is found by its name under its own id, the free ones are not, and the
+// counts of live, forgotten and tombstoned members and of slots agree.
+func checkMembers(ix *Index) error {
+	m := &ix.m
+	var live, dead, tombs int
+	free := map[uint32]bool{}
+	for _, id := range m.free {
+		free[id] = true
+	}
+	for id := range m.nrecs {
+		r := m.rec(id)
+		switch r.state() {
+		case stFree:
+			if !free[id] {
+				return fmt.Errorf("record %d is free but not on the free list", id)
+			}
+			continue
+		case stLive:
+			live++
+		case stDead:
+			dead++
+		case stTomb:
+			tombs++
+		}
+		if free[id] {
+			return fmt.Errorf("record %d is on the free list but in use", id)
+		}
+		got, slot, ok := m.find(m.name(id))
+		if !ok || got != id || uint32(m.slots[slot]>>32) != r.name {
+			return fmt.Errorf("record %d (%q) is not found by its name (%d, %v)", id, m.name(id), got, ok)
+		}
+	}
+	used := 0
+	for _, s := range m.slots {
+		if s != 0 {
+			used++
+		}
+	}
+	if live != ix.live || dead != m.dead || tombs != m.tombs || used != m.used || used != live+dead+tombs {
+		return fmt.Errorf("member table counts: live %d/%d, dead %d/%d, tombs %d/%d, slots %d/%d",
+			live, ix.live, dead, m.dead, tombs, m.tombs, used, m.used)
+	}
+	return nil
+}
+
+// Members returns the number of records the member table holds that are
+// not free: members, tombstones and forgotten members awaiting compaction.
+func Members(ix *Index) int { return ix.m.used }
+
+// NameChunks returns the number of chunks the name arena holds.
+func NameChunks(ix *Index) int { return len(ix.m.names) }

@@ -1,6 +1,9 @@
 package leaderboard
 
-import "math"
+import (
+	"iter"
+	"math"
+)
 
 // Entry is one member's standing on a board.
 type Entry struct {
@@ -12,6 +15,18 @@ type Entry struct {
 	// (typically Unix nanoseconds or a sequence number): smaller is earlier.
 	// Only the listing order and the FirstReached tie-break use it.
 	At int64
+}
+
+// Standing is a member's entry with its place on the board, as
+// [Index.Standing] computes it in one descent.
+type Standing struct {
+	Entry
+	// Rank is the 1-based rank under the index's Ranking.
+	Rank int
+	// Position is the 0-based position in the listing order.
+	Position int
+	// Tied is how many members share the score, the member included.
+	Tied int
 }
 
 // less reports whether a comes before b in the listing order: score
@@ -27,27 +42,25 @@ func less(a, b *Entry) bool {
 	return a.Member < b.Member
 }
 
-// keyLess reports whether the key (as, aa, am) comes before (bs, ba, bm)
-// in the listing order: less on keys held as separate fields, which is how
-// the nodes store them.
-func keyLess(as, aa int64, am string, bs, ba int64, bm string) bool {
-	if as != bs {
-		return as > bs
-	}
-	if aa != ba {
-		return aa < ba
-	}
-	return am < bm
+// key is a place in the listing order as the tree searches for it: a
+// member's score, time and name ref (which identifies the member), and its
+// name for the rare comparison with another member of the same score and
+// time.
+type key struct {
+	score, at int64
+	ref       uint32
+	name      string
 }
 
-// Node sizes. 63 entries of 32 bytes plus a 16-byte header make a leaf of
-// exactly 2 KiB, a size class of the allocator (64 entries would spill into
-// the 2304-byte class and waste 11% of every leaf): wide enough that a
-// million members need a tree only three levels deep (few cache misses per
-// query), small enough that shifting within a leaf on update stays cheap.
-// Nodes merge or rebalance below a quarter full, while a split leaves both
-// halves half full, so a member moving back and forth across a node
-// boundary cannot make the tree split and merge on every call.
+// Node sizes. A leaf holds 63 entries of 20 bytes (score, time and name
+// ref) behind a 16-byte header: 1,276 bytes, which the allocator's
+// 1,280-byte size class holds with almost no waste. That is wide enough
+// that a million members need a tree only three levels deep (few cache
+// misses per query), small enough that shifting within a leaf on update
+// stays cheap. Nodes merge or rebalance below a quarter full, while a
+// split leaves both halves half full, so a member moving back and forth
+// across a node boundary cannot make the tree split and merge on every
+// call.
 const (
 	leafCap  = 63
 	leafMin  = leafCap / 4
@@ -58,53 +71,55 @@ const (
 // leaf holds entries in listing order, inline, so a leaf is one allocation
 // and a range scan reads contiguous memory. The fields of the entries are
 // kept in separate arrays (structure of arrays) so that a search by score
-// reads 8 cache lines of scores, not 32 lines of whole entries, and a
-// competition rank never touches the At or Member arrays.
+// reads 8 cache lines of scores, not whole entries, and a competition rank
+// never touches the other arrays. Members are name refs (see members): one
+// memory access away from the name, for listings.
 type leaf struct {
-	n       int
-	next    *leaf // the next leaf in listing order, for Range
-	scores  [leafCap]int64
-	ats     [leafCap]int64
-	members [leafCap]string
+	n      int
+	next   *leaf // the next leaf in listing order, for Range
+	scores [leafCap]int64
+	ats    [leafCap]int64
+	refs   [leafCap]uint32
 }
 
 // inner is an interior node. Key i (i >= 1), held in scores[i], ats[i] and
-// members[i], is a lower bound of child i's entries and, strictly, an upper
+// refs[i], is a lower bound of child i's entries and, strictly, an upper
 // bound of child i-1's: every entry in child i is >= key i and < key i+1.
 // Key 0 is ignored when searching; it only carries the node's own lower
 // bound while children move between siblings. counts[i] is the number of
 // entries under child i: the "order statistic" part that turns a descent
 // into a position. Keys are split into arrays, as in leaf, so that the
 // descent for a competition rank reads only the scores and the counts.
+//
+// A key's ref may name a member that has since left the tree: its name
+// still orders the key, so the member table does not free such a member
+// until no key refers to it (see Index.compact).
 type inner struct {
-	n       int
-	scores  [innerCap]int64
-	counts  [innerCap]int
-	ats     [innerCap]int64
-	members [innerCap]string
-	inners  [innerCap]*inner // children, when the node is above height 1
-	leaves  [innerCap]*leaf  // children, when the node is at height 1
+	n      int
+	scores [innerCap]int64
+	counts [innerCap]int
+	ats    [innerCap]int64
+	refs   [innerCap]uint32
+	inners [innerCap]*inner // children, when the node is above height 1
+	leaves [innerCap]*leaf  // children, when the node is at height 1
 }
 
 // Index is an order-statistic index of a board's entries: a B+ tree with
-// subtree counts, plus a member map. It answers rank, position and paging
+// subtree counts, plus a member table. It answers rank, position and paging
 // queries in O(log n). See the package documentation for why a B+ tree.
+//
+// Each member also carries a version, for callers that apply updates which
+// may arrive late or twice (see [Index.SetVersioned]).
 //
 // The zero value is not usable; call New. An Index is not safe for
 // concurrent use: callers that share one between goroutines must lock
 // (a sync.RWMutex fits, since every query method only reads).
 type Index struct {
 	ranking Ranking
-	members map[string]standing
+	m       members
+	live    int    // members in the tree
 	root    *inner // never nil; height 1 means its children are leaves
 	height  int
-}
-
-// standing is what the member map keeps: enough to rebuild the member's
-// tree key, and so to find it by descent. Keeping leaf pointers instead
-// would need fixing on every split and merge, for no gain at this height.
-type standing struct {
-	score, at int64
 }
 
 // New returns an empty Index that ranks with r. A value of r that is
@@ -112,96 +127,338 @@ type standing struct {
 func New(r Ranking) *Index {
 	root := &inner{n: 1}
 	root.leaves[0] = &leaf{}
-	return &Index{ranking: r, members: map[string]standing{}, root: root, height: 1}
+	return &Index{ranking: r, m: newMembers(), root: root, height: 1}
 }
 
 // Ranking returns the rule the index ranks by.
 func (ix *Index) Ranking() Ranking { return ix.ranking }
 
 // Len returns the number of members.
-func (ix *Index) Len() int { return len(ix.members) }
+func (ix *Index) Len() int { return ix.live }
 
 // Set records member's score, reached at at, inserting the member or
 // replacing its previous standing. It does nothing if neither score nor at
-// changed. Updating an existing member allocates nothing unless a node
-// splits. The member string is retained; pass a string that does not pin a
-// larger buffer.
+// changed. The index keeps its own copy of member's bytes; updating an
+// existing member allocates nothing unless a node splits. A member's
+// version (see SetVersioned) is left as it was.
 func (ix *Index) Set(member string, score, at int64) {
-	old, ok := ix.members[member]
-	if ok {
-		if old.score == score && old.at == at {
-			return
-		}
-		// Reuse the stored member string, so the tree and the map keep
-		// sharing one copy whatever string the caller passed this time.
-		removed := ix.delete(Entry{Member: member, Score: old.score, At: old.at})
-		member = removed.Member
+	id, slot, ok := ix.m.find(member)
+	if !ok {
+		id = ix.m.add(member, slot)
 	}
-	ix.members[member] = standing{score: score, at: at}
-	ix.insert(Entry{Member: member, Score: score, At: at})
+	ix.set(id, member, score, at)
 }
 
-// Remove deletes member and reports whether it was present.
+// set places id (named member) at score and at in the tree.
+func (ix *Index) set(id uint32, member string, score, at int64) {
+	r := ix.m.rec(id)
+	switch r.state() {
+	case stLive:
+		if r.score == score && r.at == at {
+			return
+		}
+		ix.delete(&key{score: r.score, at: r.at, ref: r.name, name: member})
+	case stDead:
+		ix.m.dead--
+		ix.live++
+	case stTomb:
+		ix.m.tombs--
+		ix.live++
+	default: // new
+		ix.live++
+	}
+	r.score, r.at = score, at
+	r.setState(stLive)
+	ix.insert(&key{score: score, at: at, ref: r.name, name: member})
+}
+
+// SetVersioned is Set for updates that carry a version: it applies the
+// update only if version is greater than the member's version (0 for a
+// member the index does not know), and then records version, so that a
+// repeated or late update never rolls the member back. It reports whether
+// it applied the update.
+func (ix *Index) SetVersioned(member string, score, at, version int64) bool {
+	id, slot, ok := ix.m.find(member)
+	if ok && ix.version(id) >= version || !ok && version <= 0 {
+		return false
+	}
+	if !ok {
+		id = ix.m.add(member, slot)
+	}
+	ix.set(id, member, score, at)
+	ix.m.rec(id).version = version
+	return true
+}
+
+// RemoveVersioned takes member off the board if version is greater than
+// its version, as SetVersioned does, and keeps version (a tombstone) even
+// for a member the index did not hold, so that a late update with a
+// smaller version cannot bring the member back. A tombstone costs about
+// as much memory as a member; Remove forgets one. It reports whether it
+// applied the removal.
+func (ix *Index) RemoveVersioned(member string, version int64) bool {
+	id, slot, ok := ix.m.find(member)
+	if ok && ix.version(id) >= version || !ok && version <= 0 {
+		return false
+	}
+	if !ok {
+		id = ix.m.add(member, slot)
+		ix.m.rec(id).setState(stTomb)
+		ix.m.tombs++
+	} else {
+		ix.takeOut(id, member, stTomb)
+	}
+	ix.m.rec(id).version = version
+	return true
+}
+
+// Version returns the version last recorded for member by SetVersioned or
+// RemoveVersioned, tombstones included, and false if there is none: the
+// index does not know member, or Remove forgot it.
+func (ix *Index) Version(member string) (int64, bool) {
+	id, _, ok := ix.m.find(member)
+	if !ok {
+		return 0, false
+	}
+	v := ix.version(id)
+	return v, v > 0
+}
+
+// version returns id's version, 0 for a forgotten member.
+func (ix *Index) version(id uint32) int64 {
+	r := ix.m.rec(id)
+	if r.state() == stDead {
+		return 0
+	}
+	return r.version
+}
+
+// Remove deletes member, and forgets its version, and reports whether it
+// was on the board.
 func (ix *Index) Remove(member string) bool {
-	old, ok := ix.members[member]
+	id, _, ok := ix.m.find(member)
 	if !ok {
 		return false
 	}
-	ix.delete(Entry{Member: member, Score: old.score, At: old.at})
-	delete(ix.members, member)
-	return true
+	r := ix.m.rec(id)
+	st := r.state()
+	if st == stDead {
+		return false
+	}
+	ix.takeOut(id, member, stDead)
+	r.version = 0
+	if ix.m.dead >= 1024 && ix.m.dead > ix.live/4 {
+		ix.compact()
+	}
+	return st == stLive
+}
+
+// takeOut moves id from whatever state it is in to st (stTomb or stDead),
+// taking it out of the tree if it is there.
+func (ix *Index) takeOut(id uint32, member string, st uint32) {
+	r := ix.m.rec(id)
+	switch r.state() {
+	case stLive:
+		ix.delete(&key{score: r.score, at: r.at, ref: r.name, name: member})
+		ix.live--
+	case stDead:
+		ix.m.dead--
+	case stTomb:
+		ix.m.tombs--
+	}
+	r.score, r.at = 0, 0
+	r.setState(st)
+	if st == stDead {
+		ix.m.dead++
+	} else {
+		ix.m.tombs++
+	}
+}
+
+// compact frees the records of forgotten members, except those whose
+// names a key in an interior node still refers to, and then compacts the
+// names. Remove calls it once forgotten members reach a quarter of the
+// board, so its O(n) cost is spread over at least n/4 removals.
+func (ix *Index) compact() {
+	pinned := map[uint32]bool{}
+	ix.walkInner(func(n *inner) {
+		for _, ref := range n.refs[:n.n] {
+			pinned[ref] = true
+		}
+	})
+	for id := range ix.m.nrecs {
+		if r := ix.m.rec(id); r.state() == stDead && !pinned[r.name] {
+			ix.m.release(id)
+			ix.m.dead--
+		}
+	}
+	ix.compactNames()
+}
+
+// walkInner calls f on every interior node.
+func (ix *Index) walkInner(f func(n *inner)) {
+	var walk func(n *inner, h int)
+	walk = func(n *inner, h int) {
+		f(n)
+		if h > 1 {
+			for _, c := range n.inners[:n.n] {
+				walk(c, h-1)
+			}
+		}
+	}
+	walk(ix.root, ix.height)
+}
+
+// compactNames copies every stored name to fresh chunks when more than
+// half of the arena is names of freed records, and points the records,
+// slots and tree at the copies. The old chunks are left as they are: names
+// the index returned share them, and keep them alive as long as needed.
+func (ix *Index) compactNames() {
+	m := &ix.m
+	if m.junkBytes < nameChunk || m.junkBytes < m.liveBytes {
+		return
+	}
+	old := m.names
+	m.names, m.liveBytes, m.junkBytes = nil, 0, 0
+	moved := make(map[uint32]uint32, m.used)
+	for id := range m.nrecs {
+		r := m.rec(id)
+		if r.state() == stFree || r.name&longRef != 0 {
+			continue
+		}
+		c := old[r.name>>nameShift]
+		off := int(r.name&(nameChunk-1)) + 2
+		ref := m.storeName(string(c[off : off+int(r.nlen&lenMask)]))
+		moved[r.name], r.name = ref, ref
+	}
+	move := func(refs []uint32) {
+		for i, ref := range refs {
+			if to, ok := moved[ref]; ok {
+				refs[i] = to
+			}
+		}
+	}
+	for i, s := range m.slots {
+		if to, ok := moved[uint32(s>>32)]; ok && s != 0 {
+			m.slots[i] = uint64(to)<<32 | s&(1<<32-1)
+		}
+	}
+	ix.walkInner(func(n *inner) {
+		move(n.refs[:n.n])
+		if n.leaves[0] != nil {
+			for _, l := range n.leaves[:n.n] {
+				move(l.refs[:l.n])
+			}
+		}
+	})
+}
+
+// lookup returns member's id if it is on the board.
+func (ix *Index) lookup(member string) (uint32, *record, bool) {
+	return ix.m.findLive(member)
 }
 
 // Score returns member's entry.
 func (ix *Index) Score(member string) (Entry, bool) {
-	s, ok := ix.members[member]
+	_, r, ok := ix.lookup(member)
 	if !ok {
 		return Entry{}, false
 	}
-	return Entry{Member: member, Score: s.score, At: s.at}, true
+	return Entry{Member: member, Score: r.score, At: r.at}, true
 }
 
 // Rank returns member's 1-based rank under the index's Ranking: under
 // Competition, 1 + the number of members with a strictly higher score; under
 // FirstReached, 1 + its position.
 func (ix *Index) Rank(member string) (int, bool) {
-	s, ok := ix.members[member]
+	_, r, ok := ix.lookup(member)
 	if !ok {
 		return 0, false
 	}
 	if ix.ranking == FirstReached {
-		p, _, _ := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
+		p, _, _ := ix.locate(&key{score: r.score, at: r.at, ref: r.name, name: member})
 		return p + 1, true
 	}
-	return ix.CountAbove(s.score) + 1, true
+	return ix.CountAbove(r.score) + 1, true
 }
 
 // Tied returns how many members share member's score, itself included, or
 // 0 if member is absent. Under Competition they all share its rank.
 func (ix *Index) Tied(member string) int {
-	s, ok := ix.members[member]
+	_, r, ok := ix.lookup(member)
 	if !ok {
 		return 0
 	}
-	atLeast := ix.Len()
-	if s.score > math.MinInt64 {
-		atLeast = ix.CountAbove(s.score - 1)
+	above, atLeast := ix.countAround(ix.root, ix.height, r.score)
+	return atLeast - above
+}
+
+// Standing returns member's entry, rank, position and the number of members
+// tied with it, from one lookup and one descent (the paths to the member
+// and to either end of its run of equal scores part only near the leaves).
+func (ix *Index) Standing(member string) (Standing, bool) {
+	_, r, ok := ix.lookup(member)
+	if !ok {
+		return Standing{}, false
 	}
-	return atLeast - ix.CountAbove(s.score)
+	k := key{score: r.score, at: r.at, ref: r.name, name: member}
+	base := 0
+	n := ix.root
+	for h := ix.height; ; h-- {
+		ia, ip, ib := n.childAbove(k.score), n.child(ix, &k), n.n-1
+		if k.score > math.MinInt64 {
+			ib = n.childAbove(k.score - 1)
+		}
+		if h == 1 || ia != ip || ip != ib {
+			// The three paths part here (or reach the leaves together,
+			// where the leaf is cached after the first scan).
+			above, atLeast := ix.countAround(n, h, k.score)
+			p, _, _ := ix.locateFrom(n, h, &k)
+			st := Standing{
+				Entry:    Entry{Member: member, Score: r.score, At: r.at},
+				Rank:     base + above + 1,
+				Position: base + p,
+				Tied:     atLeast - above,
+			}
+			if ix.ranking == FirstReached {
+				st.Rank = st.Position + 1
+			}
+			return st, true
+		}
+		for _, c := range n.counts[:ip] {
+			base += c
+		}
+		n = n.inners[ip]
+	}
 }
 
 // CountAbove returns the number of members with a score strictly higher
 // than score.
+func (ix *Index) CountAbove(score int64) int {
+	return countAbove(ix.root, ix.height, score)
+}
+
+// countAround returns the number of entries under n (at height h) with a
+// score higher than score, and with a score of at least score.
+func (ix *Index) countAround(n *inner, h int, score int64) (above, atLeast int) {
+	above = countAbove(n, h, score)
+	if score == math.MinInt64 {
+		return above, n.total()
+	}
+	return above, countAbove(n, h, score-1)
+}
+
+// countAbove returns the number of entries under n, a node at height h,
+// with a score higher than score.
 //
 // It descends by score alone: entries with a higher score all sort before
 // those with score or lower, so in each node the boundary lies in the last
 // child whose lower bound has a higher score (or child 0), whatever the
-// At and Member fields say. That skips the tie-break comparisons and never
-// reads the At or Member arrays.
-func (ix *Index) CountAbove(score int64) int {
+// tie-break fields say. That skips the tie-break comparisons and never
+// reads the At or ref arrays.
+func countAbove(n *inner, h int, score int64) int {
 	pos := 0
-	n := ix.root
-	for h := ix.height; ; h-- {
+	for ; ; h-- {
 		i := 0
 		for j := 1; j < n.n; j++ {
 			if n.scores[j] <= score {
@@ -215,6 +472,18 @@ func (ix *Index) CountAbove(score int64) int {
 		}
 		n = n.inners[i]
 	}
+}
+
+// childAbove returns the child of n that countAbove descends into.
+func (n *inner) childAbove(score int64) int {
+	i := 0
+	for j := 1; j < n.n; j++ {
+		if n.scores[j] <= score {
+			break
+		}
+		i = j
+	}
+	return i
 }
 
 // countAbove returns the number of entries in l with a score higher than
@@ -235,11 +504,11 @@ func (l *leaf) countAbove(score int64) int {
 // descending, then At ascending, then Member ascending). The listing order
 // is total under either Ranking, so pages are deterministic.
 func (ix *Index) Position(member string) (int, bool) {
-	s, ok := ix.members[member]
+	_, r, ok := ix.lookup(member)
 	if !ok {
 		return 0, false
 	}
-	p, _, _ := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
+	p, _, _ := ix.locate(&key{score: r.score, at: r.at, ref: r.name, name: member})
 	return p, true
 }
 
@@ -250,7 +519,7 @@ func (ix *Index) At(position int) (Entry, bool) {
 		return Entry{}, false
 	}
 	l, i := ix.seek(position)
-	return l.entry(i), true
+	return ix.entry(l, i), true
 }
 
 // Range returns up to n entries in listing order starting at position from:
@@ -262,21 +531,41 @@ func (ix *Index) Range(from, n int) []Entry {
 	}
 	n = min(n, ix.Len()-from)
 	l, i := ix.seek(from)
-	return collect(l, i, n)
+	return ix.collect(make([]Entry, 0, n), l, i, n)
 }
 
-// collect returns the n entries from slot i of l on, following the leaf
-// chain; there must be that many.
-func collect(l *leaf, i, n int) []Entry {
-	out := make([]Entry, n)
-	for k := range out {
+// Entries returns the entries in listing order from position from on (none
+// when from is out of range). Finding the first costs O(log n), each next
+// one O(1) and no allocation. The index must not change while the sequence
+// is in use.
+func (ix *Index) Entries(from int) iter.Seq[Entry] {
+	return func(yield func(Entry) bool) {
+		if from < 0 || from >= ix.Len() {
+			return
+		}
+		l, i := ix.seek(from)
+		for l != nil {
+			for ; i < l.n; i++ {
+				if !yield(ix.entry(l, i)) {
+					return
+				}
+			}
+			l, i = l.next, 0
+		}
+	}
+}
+
+// collect appends the n entries from slot i of l on to dst, following the
+// leaf chain; there must be that many.
+func (ix *Index) collect(dst []Entry, l *leaf, i, n int) []Entry {
+	for range n {
 		for i == l.n {
 			l, i = l.next, 0
 		}
-		out[k] = l.entry(i)
+		dst = append(dst, ix.entry(l, i))
 		i++
 	}
-	return out
+	return dst
 }
 
 // Neighbourhood returns member's entry with up to k entries before it and
@@ -284,37 +573,57 @@ func collect(l *leaf, i, n int) []Entry {
 // 2k+1 entries, member included). It returns nil if member is absent; a
 // negative k counts as 0.
 func (ix *Index) Neighbourhood(member string, k int) []Entry {
-	s, ok := ix.members[member]
+	es, _ := ix.AppendNeighbourhood(nil, member, k)
+	return es
+}
+
+// AppendNeighbourhood is Neighbourhood appending to dst; it also returns
+// the position of the first entry appended (or -1, with dst unchanged, if
+// member is absent), so that a caller can rank the entries.
+func (ix *Index) AppendNeighbourhood(dst []Entry, member string, k int) ([]Entry, int) {
+	_, r, ok := ix.lookup(member)
 	if !ok {
-		return nil
+		return dst, -1
 	}
 	k = max(k, 0)
-	p, l, i := ix.locate(&Entry{Member: member, Score: s.score, At: s.at})
+	p, l, i := ix.locate(&key{score: r.score, at: r.at, ref: r.name, name: member})
 	from := max(p-k, 0)
 	n := min(p+k+1, ix.Len()) - from
+	if dst == nil {
+		dst = make([]Entry, 0, n)
+	}
 	// The descent that found the position also found the member's leaf;
 	// when the page starts in that leaf there is no need to seek again
 	// (leaves link forwards only).
 	if i >= p-from {
-		return collect(l, i-(p-from), n)
+		return ix.collect(dst, l, i-(p-from), n), from
 	}
 	l, i = ix.seek(from)
-	return collect(l, i, n)
+	return ix.collect(dst, l, i, n), from
 }
 
-// locate returns the number of entries that sort strictly before e (which
-// need not be in the index), with the leaf and slot where e is or would be.
-func (ix *Index) locate(e *Entry) (int, *leaf, int) {
+// entry returns slot i of l as an entry.
+func (ix *Index) entry(l *leaf, i int) Entry {
+	return Entry{Member: ix.m.nameOf(l.refs[i]), Score: l.scores[i], At: l.ats[i]}
+}
+
+// locate returns the number of entries that sort strictly before k (which
+// need not be in the index), with the leaf and slot where k is or would be.
+func (ix *Index) locate(k *key) (int, *leaf, int) {
+	return ix.locateFrom(ix.root, ix.height, k)
+}
+
+// locateFrom is locate within the subtree of n, a node at height h.
+func (ix *Index) locateFrom(n *inner, h int, k *key) (int, *leaf, int) {
 	pos := 0
-	n := ix.root
-	for h := ix.height; ; h-- {
-		i := n.child(e)
+	for ; ; h-- {
+		i := n.child(ix, k)
 		for _, c := range n.counts[:i] {
 			pos += c
 		}
 		if h == 1 {
 			l := n.leaves[i]
-			j := l.search(e)
+			j := l.search(ix, k)
 			return pos + j, l, j
 		}
 		n = n.inners[i]
@@ -337,71 +646,57 @@ func (ix *Index) seek(p int) (*leaf, int) {
 	}
 }
 
-// key returns key i of n as an entry.
-func (n *inner) key(i int) Entry {
-	return Entry{Member: n.members[i], Score: n.scores[i], At: n.ats[i]}
-}
-
-// setKey sets key i of n.
-func (n *inner) setKey(i int, e Entry) {
-	n.scores[i], n.ats[i], n.members[i] = e.Score, e.At, e.Member
-}
-
-// child returns the index of the child whose key range holds e: the last i
-// with key i <= e, or 0.
+// child returns the index of the child whose key range holds k: the last i
+// with key i <= k, or 0.
 //
 // It scans rather than bisects, as leaf.search does and for the same
 // reasons.
-func (n *inner) child(e *Entry) int {
+func (n *inner) child(ix *Index, k *key) int {
 	i := 1
 	for ; i < n.n; i++ {
-		if s := n.scores[i]; s != e.Score {
-			if s < e.Score {
+		if s := n.scores[i]; s != k.score {
+			if s < k.score {
 				break
 			}
 			continue
 		}
-		if a := n.ats[i]; a != e.At {
-			if a > e.At {
+		if a := n.ats[i]; a != k.at {
+			if a > k.at {
 				break
 			}
 			continue
 		}
-		if e.Member < n.members[i] {
+		if ref := n.refs[i]; ref != k.ref && k.name < ix.m.nameOf(ref) {
 			break
 		}
 	}
 	return i - 1
 }
 
-// entry returns slot i of l as an entry.
-func (l *leaf) entry(i int) Entry {
-	return Entry{Member: l.members[i], Score: l.scores[i], At: l.ats[i]}
-}
-
-// search returns the number of entries in l that sort before e.
+// search returns the number of entries in l that sort before k.
 //
 // It scans in order rather than bisects: a leaf is usually cold, and the
 // processor fetches the cache lines of a forward scan in parallel, where a
 // binary search waits on one miss after another and mispredicts about
-// every other branch. The score array decides most steps; the At and
-// Member arrays are read only across a run of equal scores.
-func (l *leaf) search(e *Entry) int {
+// every other branch. The score array decides most steps; the At array is
+// read only across a run of equal scores, and names (in the member table)
+// only across a run of equal scores and times.
+func (l *leaf) search(ix *Index, k *key) int {
 	j := 0
 	for ; j < l.n; j++ {
-		if s := l.scores[j]; s != e.Score {
-			if s < e.Score {
+		if s := l.scores[j]; s != k.score {
+			if s < k.score {
 				break
 			}
 			continue
 		}
-		if a := l.ats[j]; a != e.At {
-			if a > e.At {
+		if a := l.ats[j]; a != k.at {
+			if a > k.at {
 				break
 			}
 			continue
 		}
-		if l.members[j] >= e.Member {
+		if ref := l.refs[j]; ref == k.ref || ix.m.nameOf(ref) >= k.name {
 			break
 		}
 	}
@@ -417,75 +712,88 @@ func (n *inner) total() int {
 	return t
 }
 
-// insert adds e, which must not be present, growing a new root when the
+// nodeKey returns key i of n, naming its member.
+func (ix *Index) nodeKey(n *inner, i int) key {
+	return key{score: n.scores[i], at: n.ats[i], ref: n.refs[i], name: ix.m.nameOf(n.refs[i])}
+}
+
+// setKey sets key i of n to slot j of l.
+func (n *inner) setKey(i int, l *leaf, j int) {
+	n.scores[i], n.ats[i], n.refs[i] = l.scores[j], l.ats[j], l.refs[j]
+}
+
+// copyKey sets key i of n to key j of src.
+func (n *inner) copyKey(i int, src *inner, j int) {
+	n.scores[i], n.ats[i], n.refs[i] = src.scores[j], src.ats[j], src.refs[j]
+}
+
+// insert adds k, which must not be present, growing a new root when the
 // old one splits.
-func (ix *Index) insert(e Entry) {
-	r := ix.insertInto(ix.root, ix.height, &e)
+func (ix *Index) insert(k *key) {
+	r := ix.insertInto(ix.root, ix.height, k)
 	if r == nil {
 		return
 	}
 	old := ix.root
 	root := &inner{n: 2}
-	root.setKey(1, r.key(0))
+	root.copyKey(1, r, 0)
 	root.counts[0], root.counts[1] = old.total(), r.total()
 	root.inners[0], root.inners[1] = old, r
 	ix.root = root
 	ix.height++
 }
 
-// insertInto adds e under n, a node at height h, and returns n's new right
+// insertInto adds k under n, a node at height h, and returns n's new right
 // sibling if n split (its key 0 is its lower bound).
-func (ix *Index) insertInto(n *inner, h int, e *Entry) *inner {
-	i := n.child(e)
+func (ix *Index) insertInto(n *inner, h int, k *key) *inner {
+	i := n.child(ix, k)
 	if h == 1 {
 		l := n.leaves[i]
-		r := l.insert(e)
+		r := l.insert(ix, k)
 		if r == nil {
 			n.counts[i]++
 			return nil
 		}
 		n.counts[i] = l.n
-		return n.addChild(i+1, r.entry(0), r.n, nil, r)
+		return n.addChild(i+1, r.scores[0], r.ats[0], r.refs[0], r.n, nil, r)
 	}
 	c := n.inners[i]
-	r := ix.insertInto(c, h-1, e)
+	r := ix.insertInto(c, h-1, k)
 	if r == nil {
 		n.counts[i]++
 		return nil
 	}
 	rc := r.total()
 	n.counts[i] = n.counts[i] + 1 - rc
-	return n.addChild(i+1, r.key(0), rc, r, nil)
+	return n.addChild(i+1, r.scores[0], r.ats[0], r.refs[0], rc, r, nil)
 }
 
-// insert adds e to l in order. If l is full it first splits, and returns
+// insert adds k to l in order. If l is full it first splits, and returns
 // the new right half (already linked after l).
-func (l *leaf) insert(e *Entry) *leaf {
-	i := l.search(e)
+func (l *leaf) insert(ix *Index, k *key) *leaf {
+	i := l.search(ix, k)
 	if l.n < leafCap {
-		l.insertAt(i, e)
+		l.insertAt(i, k)
 		return nil
 	}
 	const half = (leafCap + 1) / 2
 	r := &leaf{n: leafCap - half, next: l.next}
-	copy(r.scores[:], l.scores[half:])
-	copy(r.ats[:], l.ats[half:])
-	copy(r.members[:], l.members[half:])
+	moveLeaf(r, 0, l, half, leafCap-half)
 	l.clearFrom(half)
 	l.n, l.next = half, r
 	if i <= half {
-		l.insertAt(i, e)
+		l.insertAt(i, k)
 	} else {
-		r.insertAt(i-half, e)
+		r.insertAt(i-half, k)
 	}
 	return r
 }
 
-func (l *leaf) insertAt(i int, e *Entry) {
+func (l *leaf) insertAt(i int, k *key) {
 	copy(l.scores[i+1:l.n+1], l.scores[i:l.n])
 	copy(l.ats[i+1:l.n+1], l.ats[i:l.n])
-	copy(l.members[i+1:l.n+1], l.members[i:l.n])
-	l.scores[i], l.ats[i], l.members[i] = e.Score, e.At, e.Member
+	copy(l.refs[i+1:l.n+1], l.refs[i:l.n])
+	l.scores[i], l.ats[i], l.refs[i] = k.score, k.at, k.ref
 	l.n++
 }
 
@@ -493,30 +801,31 @@ func (l *leaf) insertAt(i int, e *Entry) {
 func (l *leaf) removeAt(i int) {
 	copy(l.scores[i:], l.scores[i+1:l.n])
 	copy(l.ats[i:], l.ats[i+1:l.n])
-	copy(l.members[i:], l.members[i+1:l.n])
+	copy(l.refs[i:], l.refs[i+1:l.n])
 	l.n--
-	l.scores[l.n], l.ats[l.n], l.members[l.n] = 0, 0, ""
+	l.scores[l.n], l.ats[l.n], l.refs[l.n] = 0, 0, 0
 }
 
-// clearFrom zeroes the slots from i on, so that unused slots pin no memory.
+// clearFrom zeroes the slots from i on.
 func (l *leaf) clearFrom(i int) {
 	clear(l.scores[i:])
 	clear(l.ats[i:])
-	clear(l.members[i:])
+	clear(l.refs[i:])
 }
 
 // moveLeaf copies m entries from slot j of src to slot i of dst.
 func moveLeaf(dst *leaf, i int, src *leaf, j, m int) {
 	copy(dst.scores[i:i+m], src.scores[j:j+m])
 	copy(dst.ats[i:i+m], src.ats[j:j+m])
-	copy(dst.members[i:i+m], src.members[j:j+m])
+	copy(dst.refs[i:i+m], src.refs[j:j+m])
 }
 
-// addChild inserts a child at slot i with lower bound key and count
-// entries. If n is full it first splits and returns the new right half.
-func (n *inner) addChild(i int, key Entry, count int, in *inner, lf *leaf) *inner {
+// addChild inserts a child at slot i with lower bound (score, at, ref) and
+// count entries. If n is full it first splits and returns the new right
+// half.
+func (n *inner) addChild(i int, score, at int64, ref uint32, count int, in *inner, lf *leaf) *inner {
 	if n.n < innerCap {
-		n.insertChildAt(i, key, count, in, lf)
+		n.insertChildAt(i, score, at, ref, count, in, lf)
 		return nil
 	}
 	const half = innerCap / 2
@@ -525,9 +834,9 @@ func (n *inner) addChild(i int, key Entry, count int, in *inner, lf *leaf) *inne
 	n.clearFrom(half)
 	n.n = half
 	if i <= half {
-		n.insertChildAt(i, key, count, in, lf)
+		n.insertChildAt(i, score, at, ref, count, in, lf)
 	} else {
-		r.insertChildAt(i-half, key, count, in, lf)
+		r.insertChildAt(i-half, score, at, ref, count, in, lf)
 	}
 	return r
 }
@@ -537,15 +846,15 @@ func (n *inner) addChild(i int, key Entry, count int, in *inner, lf *leaf) *inne
 func moveInner(dst *inner, i int, src *inner, j, m int) {
 	copy(dst.scores[i:i+m], src.scores[j:j+m])
 	copy(dst.ats[i:i+m], src.ats[j:j+m])
-	copy(dst.members[i:i+m], src.members[j:j+m])
+	copy(dst.refs[i:i+m], src.refs[j:j+m])
 	copy(dst.counts[i:i+m], src.counts[j:j+m])
 	copy(dst.inners[i:i+m], src.inners[j:j+m])
 	copy(dst.leaves[i:i+m], src.leaves[j:j+m])
 }
 
-func (n *inner) insertChildAt(i int, key Entry, count int, in *inner, lf *leaf) {
+func (n *inner) insertChildAt(i int, score, at int64, ref uint32, count int, in *inner, lf *leaf) {
 	moveInner(n, i+1, n, i, n.n-i)
-	n.setKey(i, key)
+	n.scores[i], n.ats[i], n.refs[i] = score, at, ref
 	n.counts[i], n.inners[i], n.leaves[i] = count, in, lf
 	n.n++
 }
@@ -561,49 +870,45 @@ func (n *inner) removeChildAt(i int) {
 func (n *inner) clearFrom(i int) {
 	clear(n.scores[i:])
 	clear(n.ats[i:])
-	clear(n.members[i:])
+	clear(n.refs[i:])
 	clear(n.counts[i:])
 	clear(n.inners[i:])
 	clear(n.leaves[i:])
 }
 
-// delete removes e, which must be present, and returns the stored entry.
-// It shrinks the tree when the root is left with a single inner child.
-func (ix *Index) delete(e Entry) Entry {
-	removed := ix.deleteFrom(ix.root, ix.height, &e)
+// delete removes k, which must be present. It shrinks the tree when the
+// root is left with a single inner child.
+func (ix *Index) delete(k *key) {
+	ix.deleteFrom(ix.root, ix.height, k)
 	for ix.height > 1 && ix.root.n == 1 {
 		ix.root = ix.root.inners[0]
 		ix.height--
 	}
-	return removed
 }
 
-// deleteFrom removes e from under n, a node at height h, and repairs any
+// deleteFrom removes k from under n, a node at height h, and repairs any
 // child left under-full.
-func (ix *Index) deleteFrom(n *inner, h int, e *Entry) Entry {
-	i := n.child(e)
+func (ix *Index) deleteFrom(n *inner, h int, k *key) {
+	i := n.child(ix, k)
 	n.counts[i]--
 	if h == 1 {
 		l := n.leaves[i]
-		j := l.search(e)
-		removed := l.entry(j)
-		l.removeAt(j)
+		l.removeAt(l.search(ix, k))
 		if l.n < leafMin && n.n > 1 {
-			ix.fixLeaf(n, i)
+			fixLeaf(n, i)
 		}
-		return removed
+		return
 	}
 	c := n.inners[i]
-	removed := ix.deleteFrom(c, h-1, e)
+	ix.deleteFrom(c, h-1, k)
 	if c.n < innerMin && n.n > 1 {
 		n.fixInner(i)
 	}
-	return removed
 }
 
 // fixLeaf repairs n's under-full leaf child i by merging it with a sibling
 // or, when both do not fit in one leaf, by sharing their entries evenly.
-func (ix *Index) fixLeaf(n *inner, i int) {
+func fixLeaf(n *inner, i int) {
 	li := max(i-1, 0)
 	ri := li + 1
 	L, R := n.leaves[li], n.leaves[ri]
@@ -632,7 +937,7 @@ func (ix *Index) fixLeaf(n *inner, i int) {
 		R.n += m
 	}
 	n.counts[li], n.counts[ri] = L.n, R.n
-	n.setKey(ri, R.entry(0))
+	n.setKey(ri, R, 0)
 }
 
 // fixInner repairs n's under-full inner child i, as fixLeaf does for leaves.
@@ -642,7 +947,7 @@ func (n *inner) fixInner(i int) {
 	li := max(i-1, 0)
 	ri := li + 1
 	L, R := n.inners[li], n.inners[ri]
-	R.setKey(0, n.key(ri))
+	R.copyKey(0, n, ri)
 	if L.n+R.n <= innerCap {
 		moveInner(L, L.n, R, 0, R.n)
 		L.n += R.n
@@ -675,5 +980,5 @@ func (n *inner) fixInner(i int) {
 	}
 	n.counts[li] += moved
 	n.counts[ri] -= moved
-	n.setKey(ri, R.key(0))
+	n.copyKey(ri, R, 0)
 }

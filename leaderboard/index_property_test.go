@@ -223,7 +223,7 @@ func runProperty(t *testing.T, r leaderboard.Ranking, seed uint64, sh propertySh
 // query asks the index one random question and compares with the model.
 func query(rng *rand.Rand, ix *leaderboard.Index, m *model, member func() string, score func() int64, fail func(string, ...any)) {
 	n := len(m.entries)
-	switch rng.IntN(8) {
+	switch rng.IntN(10) {
 	case 0:
 		mb := member()
 		got, ok := ix.Score(mb)
@@ -273,6 +273,41 @@ func query(rng *rand.Rand, ix *leaderboard.Index, m *model, member func() string
 		s := score()
 		if got, want := ix.CountAbove(s), m.countAbove(s); got != want {
 			fail("CountAbove(%d) = %d, want %d", s, got, want)
+		}
+	case 8:
+		mb := member()
+		got, ok := ix.Standing(mb)
+		i := m.find(mb)
+		if ok != (i >= 0) {
+			fail("Standing(%q) found = %v, model index %d", mb, ok, i)
+		}
+		if ok {
+			rank, _ := m.rank(mb)
+			want := leaderboard.Standing{Entry: m.entries[i], Rank: rank, Position: i, Tied: m.tied(mb)}
+			if got != want {
+				fail("Standing(%q) = %+v, want %+v", mb, got, want)
+			}
+		}
+	case 9:
+		from, cnt := rng.IntN(n+5)-2, rng.IntN(32)
+		var got []leaderboard.Entry
+		for e := range ix.Entries(from) {
+			if len(got) == cnt {
+				break
+			}
+			got = append(got, e)
+		}
+		if want := m.rangeOf(from, cnt); !slices.Equal(got, want) {
+			fail("Entries(%d) first %d = %v, want %v", from, cnt, got, want)
+		}
+		mb, k := member(), rng.IntN(8)
+		es, start := ix.AppendNeighbourhood(nil, mb, k)
+		want, wantStart := m.neighbourhood(mb, k), -1
+		if i := m.find(mb); i >= 0 {
+			wantStart = max(i-k, 0)
+		}
+		if !slices.Equal(es, want) || start != wantStart {
+			fail("AppendNeighbourhood(%q, %d) = %v, %d, want %v, %d", mb, k, es, start, want, wantStart)
 		}
 	}
 }

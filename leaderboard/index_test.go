@@ -3,6 +3,8 @@ package leaderboard_test
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -236,4 +238,142 @@ func TestRankingNames(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "Ranking(9)", leaderboard.Ranking(9).String())
+}
+
+func TestVersioned(t *testing.T) {
+	type op struct {
+		remove  bool
+		score   int64
+		version int64
+		applied bool
+	}
+	tests := []struct {
+		name        string
+		ops         []op
+		wantScore   int64 // -1: not on the board
+		wantVersion int64
+		wantKnown   bool
+	}{
+		{"first set applies", []op{{score: 5, version: 1, applied: true}}, 5, 1, true},
+		{"version 0 never applies", []op{{score: 5, version: 0}}, -1, 0, false},
+		{"newer wins", []op{{score: 5, version: 1, applied: true}, {score: 7, version: 3, applied: true}}, 7, 3, true},
+		{"repeat is ignored", []op{{score: 5, version: 2, applied: true}, {score: 9, version: 2}}, 5, 2, true},
+		{"late is ignored", []op{{score: 5, version: 4, applied: true}, {score: 9, version: 3}}, 5, 4, true},
+		{"removal leaves a tombstone", []op{{score: 5, version: 1, applied: true}, {remove: true, version: 2, applied: true}, {score: 9, version: 2}}, -1, 2, true},
+		{"tombstone before any set", []op{{remove: true, version: 5, applied: true}, {score: 9, version: 4}}, -1, 5, true},
+		{"newer set revives", []op{{remove: true, version: 5, applied: true}, {score: 9, version: 6, applied: true}}, 9, 6, true},
+		{"late removal is ignored", []op{{score: 5, version: 3, applied: true}, {remove: true, version: 2}}, 5, 3, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix := board(leaderboard.Competition, e("other", 6, 0))
+			for i, o := range tt.ops {
+				var got bool
+				if o.remove {
+					got = ix.RemoveVersioned("m", o.version)
+				} else {
+					got = ix.SetVersioned("m", o.score, 0, o.version)
+				}
+				assert.Equal(t, o.applied, got, "op %d", i)
+				require.NoError(t, leaderboard.CheckInvariants(ix))
+			}
+			got, ok := ix.Score("m")
+			assert.Equal(t, tt.wantScore >= 0, ok)
+			if ok {
+				assert.Equal(t, tt.wantScore, got.Score)
+			}
+			v, known := ix.Version("m")
+			assert.Equal(t, tt.wantVersion, v)
+			assert.Equal(t, tt.wantKnown, known)
+			assert.Equal(t, 1+btoi(ok), ix.Len(), "tombstones are not counted")
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestRemoveForgets: Remove forgets a member's version and tombstone, and a
+// plain Set keeps the version it finds.
+func TestRemoveForgets(t *testing.T) {
+	ix := leaderboard.New(leaderboard.Competition)
+	require.True(t, ix.SetVersioned("m", 5, 0, 7))
+	ix.Set("m", 6, 0)
+	v, _ := ix.Version("m")
+	assert.Equal(t, int64(7), v, "Set keeps the version")
+	assert.True(t, ix.Remove("m"))
+	_, known := ix.Version("m")
+	assert.False(t, known)
+	assert.True(t, ix.SetVersioned("m", 1, 0, 1), "a forgotten member takes any version")
+	require.True(t, ix.RemoveVersioned("m", 2))
+	assert.False(t, ix.Remove("m"), "a tombstone is not on the board")
+	_, known = ix.Version("m")
+	assert.False(t, known, "Remove forgets a tombstone too")
+	require.NoError(t, leaderboard.CheckInvariants(ix))
+}
+
+// TestMemberChurn removes and adds members by the thousand, so that the
+// member table frees records, reuses their ids and copies names to a
+// fresh arena (moving every reference to them), and checks that every name and rank stays right and that
+// the table does not grow without bound.
+func TestMemberChurn(t *testing.T) {
+	ix := leaderboard.New(leaderboard.Competition)
+	const live = 3000
+	name := func(i int) string { return fmt.Sprintf("member-%d-%s", i, string(rune('a'+i%26))) }
+	for i := range live {
+		ix.Set(name(i), int64(i%97), int64(i))
+	}
+	held := ix.Range(0, 1)[0].Member // shares the arena's bytes
+	heldCopy := strings.Clone(held)
+	for round := 1; round <= 20; round++ {
+		for i := (round - 1) * live; i < round*live; i++ {
+			require.True(t, ix.Remove(name(i)))
+			j := i + live
+			ix.Set(name(j), int64(j%97), int64(j))
+		}
+		require.NoError(t, leaderboard.CheckInvariants(ix), "round %d", round)
+		require.Equal(t, live, ix.Len())
+		assert.Less(t, leaderboard.Members(ix), 2*live, "round %d: forgotten members are freed", round)
+		assert.LessOrEqual(t, leaderboard.NameChunks(ix), 4, "round %d: freed names are reclaimed", round)
+		for _, i := range []int{round * live, round*live + 1234, (round+1)*live - 1} {
+			got, ok := ix.Score(name(i))
+			require.True(t, ok, name(i))
+			assert.Equal(t, e(name(i), int64(i%97), int64(i)), got)
+			_, ok = ix.Score(name(i - live))
+			assert.False(t, ok)
+		}
+	}
+	assert.Equal(t, heldCopy, held, "a returned name never changes")
+	es := ix.Range(0, ix.Len())
+	for k := 1; k < len(es); k++ {
+		require.True(t, es[k-1].Score > es[k].Score || es[k-1].Score == es[k].Score && es[k-1].At < es[k].At)
+	}
+}
+
+// TestMemberNames: names of any length, the empty name and names that
+// differ only after a long common prefix are kept exactly and ordered.
+func TestMemberNames(t *testing.T) {
+	long := strings.Repeat("x", 5000)
+	names := []string{"", "a", long, long + "y", strings.Repeat("é", 600), "b"}
+	ix := leaderboard.New(leaderboard.FirstReached)
+	for _, n := range names {
+		ix.Set(n, 1, 1) // all tied: names decide the order
+	}
+	want := slices.Clone(names)
+	slices.Sort(want)
+	got := ix.Range(0, 10)
+	require.Len(t, got, len(want))
+	for i, w := range want {
+		assert.Equal(t, w, got[i].Member)
+		p, ok := ix.Position(w)
+		assert.True(t, ok)
+		assert.Equal(t, i, p)
+	}
+	assert.True(t, ix.Remove(long))
+	assert.Equal(t, long+"y", ix.Range(0, 10)[3].Member)
+	require.NoError(t, leaderboard.CheckInvariants(ix))
 }

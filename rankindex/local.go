@@ -3,7 +3,6 @@ package rankindex
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/habitkit/habitkit/challenge"
@@ -11,8 +10,9 @@ import (
 )
 
 // Local is an Index held in this process: per board a leaderboard.Index
-// (a B+ tree with counts, so every query is O(log n)) and the last applied
-// version of every member, tombstones of removed members included. It is
+// (a B+ tree with counts, so every query is O(log n)), which also keeps the
+// last applied version of every member, tombstones of removed members
+// included (see leaderboard.Index.SetVersioned). It is
 // exact when every write to its boards goes through this process; several
 // processes sharing boards need the Redis index instead.
 //
@@ -30,11 +30,10 @@ type Local struct {
 
 // localBoard is one board of a Local.
 type localBoard struct {
-	mu       sync.RWMutex
-	ranking  leaderboard.Ranking
-	state    State
-	ix       *leaderboard.Index
-	versions map[string]int64 // last applied version, removals included
+	mu      sync.RWMutex
+	ranking leaderboard.Ranking
+	state   State
+	ix      *leaderboard.Index
 }
 
 var _ Index = (*Local)(nil)
@@ -59,7 +58,7 @@ func (l *Local) board(ctx context.Context, b Board, create bool) (*localBoard, e
 	if lb == nil && create {
 		l.mu.Lock()
 		if lb = l.boards[b.Key]; lb == nil {
-			lb = &localBoard{ranking: b.Ranking, ix: leaderboard.New(b.Ranking), versions: map[string]int64{}}
+			lb = &localBoard{ranking: b.Ranking, ix: leaderboard.New(b.Ranking)}
 			l.boards[b.Key] = lb
 		}
 		l.mu.Unlock()
@@ -83,15 +82,11 @@ func (l *Local) Apply(ctx context.Context, b Board, updates ...Update) error {
 	defer lb.mu.Unlock()
 	for i := range updates {
 		u := &updates[i]
-		if v, ok := lb.versions[u.Member]; ok && u.Version <= v {
-			continue
-		}
 		if u.Remove {
-			lb.ix.Remove(u.Member)
+			lb.ix.RemoveVersioned(u.Member, u.Version)
 		} else {
-			lb.ix.Set(u.Member, u.Score, u.At)
+			lb.ix.SetVersioned(u.Member, u.Score, u.At, u.Version)
 		}
-		lb.versions[u.Member] = u.Version
 	}
 	return nil
 }
@@ -194,25 +189,13 @@ func (l *Local) Standing(ctx context.Context, b Board, member string) (Standing,
 		return Standing{}, err
 	}
 	defer lb.mu.RUnlock()
-	e, ok := lb.ix.Score(member)
+	s, ok := lb.ix.Standing(member)
 	if !ok {
 		return Standing{}, fmt.Errorf("rankindex: standing of %q on board %q: %w", member, b.Key, ErrNotRanked)
 	}
-	// Index.Rank and Index.Tied would each look the member up again; two
-	// counts by score give both (see leaderboard.Index.Tied).
-	pos, _ := lb.ix.Position(member)
-	above := lb.ix.CountAbove(e.Score)
-	atLeast := lb.ix.Len()
-	if e.Score > math.MinInt64 {
-		atLeast = lb.ix.CountAbove(e.Score - 1)
-	}
-	rank := above + 1
-	if lb.ranking == leaderboard.FirstReached {
-		rank = pos + 1
-	}
 	return Standing{
-		Ranked: Ranked{Member: e.Member, Score: e.Score, At: e.At, Rank: rank, Position: pos},
-		Tied:   atLeast - above,
+		Ranked: Ranked{Member: s.Member, Score: s.Score, At: s.At, Rank: s.Rank, Position: s.Position},
+		Tied:   s.Tied,
 		Total:  lb.ix.Len(),
 	}, nil
 }
@@ -240,7 +223,19 @@ func (l *Local) Range(ctx context.Context, b Board, from, n int) ([]Ranked, erro
 		return nil, err
 	}
 	defer lb.mu.RUnlock()
-	return lb.ranked(lb.ix.Range(from, n), from), nil
+	n = min(n, max(lb.ix.Len()-from, 0))
+	if n == 0 {
+		return []Ranked{}, nil
+	}
+	// Entries rather than Range: the entries go straight into the result,
+	// with no intermediate slice.
+	out := make([]Ranked, 0, n)
+	for e := range lb.ix.Entries(from) {
+		if out = lb.appendRanked(out, e, from); len(out) == n {
+			break
+		}
+	}
+	return out, nil
 }
 
 // Neighbourhood implements Index.
@@ -253,31 +248,34 @@ func (l *Local) Neighbourhood(ctx context.Context, b Board, member string, k int
 		return nil, err
 	}
 	defer lb.mu.RUnlock()
-	p, ok := lb.ix.Position(member)
-	if !ok {
+	// One lookup and one descent find the entries and where they start.
+	var buf [11]leaderboard.Entry // k = 5, the usual size, needs no allocation
+	es, from := lb.ix.AppendNeighbourhood(buf[:0], member, k)
+	if from < 0 {
 		return nil, fmt.Errorf("rankindex: neighbourhood of %q on board %q: %w", member, b.Key, ErrNotRanked)
 	}
-	return lb.ranked(lb.ix.Neighbourhood(member, k), max(p-k, 0)), nil
+	out := make([]Ranked, 0, len(es))
+	for _, e := range es {
+		out = lb.appendRanked(out, e, from)
+	}
+	return out, nil
 }
 
-// ranked turns consecutive entries starting at position from into Ranked
-// values. Under Competition only the first entry needs a descent: a later
-// entry shares the previous one's rank when its score is equal, and
-// otherwise every entry before it has a higher score, so its rank is its
-// position + 1.
-func (lb *localBoard) ranked(es []leaderboard.Entry, from int) []Ranked {
-	out := make([]Ranked, len(es))
-	for i, e := range es {
-		r := Ranked{Member: e.Member, Score: e.Score, At: e.At, Position: from + i, Rank: from + i + 1}
-		if lb.ranking == leaderboard.Competition {
-			switch {
-			case i == 0:
-				r.Rank = lb.ix.CountAbove(e.Score) + 1
-			case e.Score == es[i-1].Score:
-				r.Rank = out[i-1].Rank
-			}
+// appendRanked appends e, the entry at position from + len(out) of a run
+// of consecutive entries that starts at from, as a Ranked value. Under
+// Competition only the first entry needs a descent: a later entry shares
+// the previous one's rank when its score is equal, and otherwise every
+// entry before it has a higher score, so its rank is its position + 1.
+func (lb *localBoard) appendRanked(out []Ranked, e leaderboard.Entry, from int) []Ranked {
+	p := from + len(out)
+	r := Ranked{Member: e.Member, Score: e.Score, At: e.At, Position: p, Rank: p + 1}
+	if lb.ranking == leaderboard.Competition {
+		switch {
+		case len(out) == 0:
+			r.Rank = lb.ix.CountAbove(e.Score) + 1
+		case e.Score == out[len(out)-1].Score:
+			r.Rank = out[len(out)-1].Rank
 		}
-		out[i] = r
 	}
-	return out
+	return append(out, r)
 }

@@ -127,4 +127,3 @@ func check(s Settings, p *challenge.Programme, names []string, ref func(j int) s
 	}
 	return c.probs
 }
-

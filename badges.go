@@ -1,7 +1,6 @@
 package habitkit
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,32 +52,6 @@ type BadgeRevoked struct {
 	Badge, Name string
 	// Tier and Day identify the occurrence, as in EarnedBadge.
 	Tier, Day int
-}
-
-// heldRefs implements badge.Held over an enrolment's sorted Badges.
-type heldRefs []challenge.BadgeRef
-
-// compareRef orders held badge references by (Badge, Tier, Day). It
-// compares the IDs once and stops there when they differ (cmp.Or would
-// evaluate every comparison first): it runs for each badge and tier on
-// every completion.
-func compareRef(a challenge.BadgeRef, b challenge.BadgeRef) int {
-	if a.Badge != b.Badge {
-		if a.Badge < b.Badge {
-			return -1
-		}
-		return 1
-	}
-	if c := cmp.Compare(a.Tier, b.Tier); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.Day, b.Day)
-}
-
-// Has reports whether the occurrence is held.
-func (h heldRefs) Has(id string, o badge.Occurrence) bool {
-	_, ok := slices.BinarySearchFunc(h, challenge.BadgeRef{Badge: id, Tier: o.Tier, Day: o.Day}, compareRef)
-	return ok
 }
 
 // reflectionSources are the facts reflection activity changes, one per
@@ -196,7 +169,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	inScratch := false // en.Badges lives in sc.refs
 	for _, c := range changes {
 		def := findBadge(ed.badges, c.Badge)
-		ref := challenge.BadgeRef{Badge: c.Badge, Tier: c.Tier, Day: c.Day}
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
 		switch c.Kind {
 		case badge.Award:
@@ -222,8 +194,7 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 				en.Badges = append(slices.Grow(sc.refs[:0], len(en.Badges)+len(changes)), en.Badges...)
 				inScratch = true
 			}
-			i, _ := slices.BinarySearchFunc(en.Badges, ref, compareRef)
-			en.Badges = slices.Insert(en.Badges, i, ref)
+			en.Badges = challenge.AddBadgeRef(en.Badges, c.Badge, c.Tier, c.Day)
 			eb := EarnedBadge{Badge: c.Badge, Name: def.Name, Tier: c.Tier, TierName: tierName(def, c.Tier), Day: c.Day, Evidence: c.Measure.Evidence}
 			earned = append(earned, eb)
 			if ev.listen {
@@ -233,9 +204,7 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 			if err := tx.DeleteAward(ctx, key); err != nil {
 				return nil, events, fmt.Errorf("revoke badge %s: %w", c.Badge, err)
 			}
-			if i, ok := slices.BinarySearchFunc(en.Badges, ref, compareRef); ok {
-				en.Badges = slices.Delete(en.Badges, i, i+1)
-			}
+			en.Badges = challenge.RemoveBadgeRef(en.Badges, c.Badge, c.Tier, c.Day)
 			auditID, err := e.ids.next()
 			if err != nil {
 				return nil, events, err
@@ -336,7 +305,7 @@ func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStat
 				break
 			}
 		}
-		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), heldRefs(en.Badges)) {
+		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), badge.Refs(en.Badges)) {
 			d := st.Definition
 			bs := BadgeStatus{ID: d.ID, Name: d.Name, Description: d.Description, ImageURL: d.ImageURL, Repeat: d.Repeat,
 				Tiers: slices.Clone(d.Tiers), Progress: st.Measure, Complete: st.Complete}

@@ -2,11 +2,9 @@ package badge_test
 
 import (
 	"bytes"
-	"cmp"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/habitkit/habitkit/badge"
@@ -46,13 +44,14 @@ func BenchmarkPlanCompletion(b *testing.B) {
 		done.Add(d)
 		f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: d, Today: d, Day: d, Gained: true, Added: d}
 		for _, c := range plan.Evaluate(f, changed, refs) {
-			refs = append(refs, challenge.BadgeRef{Badge: c.Badge, Tier: c.Tier, Day: c.Day})
+			refs = challenge.AddBadgeRef(refs, c.Badge, c.Tier, c.Day)
 		}
-		slices.SortFunc(refs, func(a, b challenge.BadgeRef) int {
-			return cmp.Or(strings.Compare(a.Badge, b.Badge), cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Day, b.Day))
-		})
 	}
-	refs = slices.DeleteFunc(refs, func(r challenge.BadgeRef) bool { return r.Day == 15 })
+	for _, r := range slices.Clone(refs) {
+		if r.Days.Has(15) {
+			refs = challenge.RemoveBadgeRef(refs, r.Badge, r.Tier, 15)
+		}
+	}
 	f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: 15, Today: 15, Day: 15, Gained: true, Added: 15}
 	var buf []badge.Change
 	b.ReportAllocs()

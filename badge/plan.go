@@ -1,7 +1,6 @@
 package badge
 
 import (
-	"cmp"
 	"math/bits"
 	"slices"
 	"strings"
@@ -220,32 +219,30 @@ func readsAdded(pl *Plan, defs []Definition, i int, f *Facts) bool {
 	return defs[i].Criterion.readsDay(f, f.Added)
 }
 
-// Refs is a [Held] over references to held occurrences sorted by (Badge,
-// Tier, Day), strings byte-wise, as [challenge.Enrolment] keeps them in
-// Badges. A [Plan] finds every badge's references in one pass over them,
-// rather than searching once per occurrence.
+// Refs is a [Held] over the references to held occurrences that
+// [challenge.Enrolment] keeps in Badges: one per badge and tier, sorted by
+// (Badge, Tier), strings byte-wise, a daily badge's days in its Days. A
+// [Plan] finds every badge's references in one pass over them, rather than
+// searching once per occurrence.
 type Refs []challenge.BadgeRef
 
 // Has implements Held.
 func (r Refs) Has(id string, o Occurrence) bool {
-	lo, _ := slices.BinarySearchFunc(r, id, func(ref challenge.BadgeRef, id string) int { return strings.Compare(ref.Badge, id) })
-	hi := lo
-	for hi < len(r) && r[hi].Badge == id {
-		hi++
-	}
-	return runHas(r[lo:hi], o)
+	return challenge.HoldsBadge(r, id, o.Tier, o.Day)
 }
 
-// runHas reports whether run, the references of one badge sorted by
-// (Tier, Day), holds o.
+// runHas reports whether run, the references of one badge sorted by Tier,
+// holds o. A badge has few tiers, so a walk beats a binary search.
 func runHas(run []challenge.BadgeRef, o Occurrence) bool {
-	_, ok := slices.BinarySearchFunc(run, o, func(ref challenge.BadgeRef, o Occurrence) int {
-		if c := cmp.Compare(ref.Tier, o.Tier); c != 0 {
-			return c
+	for i := range run {
+		if run[i].Tier == o.Tier {
+			return run[i].Holds(o.Day)
 		}
-		return cmp.Compare(ref.Day, o.Day)
-	})
-	return ok
+		if run[i].Tier > o.Tier {
+			break
+		}
+	}
+	return false
 }
 
 // heldView answers Has for evaluation: from the runs of Refs found by one

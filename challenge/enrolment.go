@@ -1,6 +1,7 @@
 package challenge
 
 import (
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,10 +47,12 @@ type Enrolment struct {
 	// Progress is the participant's streak, points and level, kept
 	// incrementally by the engine.
 	Progress Progress `json:"progress"`
-	// Badges lists the badge occurrences the participant holds, sorted by
-	// (Badge, Tier, Day). The engine keeps it in step with the stored
-	// awards in the same transaction, so that evaluating badges needs no
-	// extra read.
+	// Badges lists the badge occurrences the participant holds, one
+	// reference per badge and tier sorted by (Badge, Tier); a daily
+	// badge's reference holds all its days. The engine keeps it in step
+	// with the stored awards in the same transaction, so that evaluating
+	// badges needs no extra read. [AddBadgeRef] and [RemoveBadgeRef] keep
+	// that shape.
 	Badges []BadgeRef `json:"badges,omitempty"`
 	// BoardsOptOut is set when the participant opted out of leaderboards:
 	// others then do not see them (or see them anonymised, as the
@@ -79,14 +82,161 @@ type ReflectionCounts struct {
 	ReactionsReceived int `json:"reactionsReceived,omitempty"`
 }
 
-// BadgeRef names one held occurrence of a badge.
+// BadgeRef names the held occurrences of one badge and tier: the badge
+// itself, or for a daily badge every day of it held. A daily badge earned
+// on all 30 days of a programme is one reference, not thirty, so that an
+// enrolment stays small to read, copy and write.
 type BadgeRef struct {
 	// Badge is the badge's ID.
 	Badge string `json:"badge"`
 	// Tier is the 1-based tier of a tiered badge, 0 otherwise.
 	Tier int `json:"tier,omitempty"`
-	// Day is the programme day of a daily badge, 0 otherwise.
-	Day int `json:"day,omitempty"`
+	// Days are the programme days held of a daily badge (never empty for
+	// one); nil for a badge held once.
+	Days Days `json:"days,omitempty"`
+}
+
+// Holds reports whether r holds the occurrence on day: any day of a
+// daily badge (day > 0) is held when it is in Days, and day 0 means the
+// badge held once.
+func (r *BadgeRef) Holds(day int) bool {
+	if day == 0 {
+		return r.Days == nil
+	}
+	return r.Days.Has(day)
+}
+
+// compareBadgeRef orders a reference against (badge, tier). It compares
+// the IDs once and stops there when they differ: it runs for every badge
+// and tier on every completion.
+func compareBadgeRef(r BadgeRef, badge string, tier int) int {
+	if r.Badge != badge {
+		if r.Badge < badge {
+			return -1
+		}
+		return 1
+	}
+	switch {
+	case r.Tier < tier:
+		return -1
+	case r.Tier > tier:
+		return 1
+	}
+	return 0
+}
+
+// FindBadgeRef returns the position of the reference of (badge, tier) in
+// refs, sorted as Enrolment.Badges, or where it would go.
+func FindBadgeRef(refs []BadgeRef, badge string, tier int) (int, bool) {
+	lo, hi := 0, len(refs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if compareBadgeRef(refs[m], badge, tier) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(refs) && compareBadgeRef(refs[lo], badge, tier) == 0
+}
+
+// HoldsBadge reports whether refs, sorted as Enrolment.Badges, hold the
+// occurrence (badge, tier, day); day is 0 for a badge held once.
+func HoldsBadge(refs []BadgeRef, badge string, tier, day int) bool {
+	i, ok := FindBadgeRef(refs, badge, tier)
+	return ok && refs[i].Holds(day)
+}
+
+// AddBadgeRef returns refs with the occurrence (badge, tier, day) held,
+// in order; day is 0 for a badge held once. Like append it may reuse and
+// change the memory of refs, including a reference's Days.
+func AddBadgeRef(refs []BadgeRef, badge string, tier, day int) []BadgeRef {
+	i, ok := FindBadgeRef(refs, badge, tier)
+	if !ok {
+		r := BadgeRef{Badge: badge, Tier: tier}
+		if day > 0 {
+			r.Days.Add(day)
+		}
+		return slices.Insert(refs, i, r)
+	}
+	if day > 0 {
+		refs[i].Days.Add(day)
+	}
+	return refs
+}
+
+// RemoveBadgeRef returns refs without the occurrence (badge, tier, day);
+// a daily badge's reference goes when its last day does. Like AddBadgeRef
+// it changes the memory of refs.
+func RemoveBadgeRef(refs []BadgeRef, badge string, tier, day int) []BadgeRef {
+	i, ok := FindBadgeRef(refs, badge, tier)
+	if !ok {
+		return refs
+	}
+	if day > 0 {
+		refs[i].Days.Remove(day)
+		if !noDays(refs[i].Days) {
+			return refs
+		}
+	} else if refs[i].Days != nil {
+		return refs // day 0 of a daily badge is not held
+	}
+	return slices.Delete(refs, i, i+1)
+}
+
+// noDays reports whether d holds no day.
+func noDays(d Days) bool {
+	for _, w := range d {
+		if w != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// CloneBadgeRefs returns a deep copy of refs (nil for nil) in two
+// allocations: the references, and one array for all their days.
+func CloneBadgeRefs(refs []BadgeRef) []BadgeRef {
+	if refs == nil {
+		return nil
+	}
+	buf := make([]uint64, 0, badgeWords(refs))
+	return cloneRefsInto(&buf, refs)
+}
+
+// badgeWords counts the words of all the days of refs.
+func badgeWords(refs []BadgeRef) int {
+	n := 0
+	for i := range refs {
+		n += len(refs[i].Days)
+	}
+	return n
+}
+
+// cloneRefsInto copies refs (not nil) with their days in buf, which has
+// room for them.
+func cloneRefsInto(buf *[]uint64, refs []BadgeRef) []BadgeRef {
+	c := make([]BadgeRef, len(refs))
+	copy(c, refs)
+	for i := range c {
+		c[i].Days = cloneDaysInto(buf, c[i].Days)
+	}
+	return c
+}
+
+// cloneDaysInto copies d to the end of buf, which has room for it, and
+// returns the copy: nil for nil, and capped, so that growing it cannot
+// overwrite what follows in buf.
+func cloneDaysInto(buf *[]uint64, d Days) Days {
+	switch {
+	case d == nil:
+		return nil
+	case len(d) == 0:
+		return Days{}
+	}
+	at := len(*buf)
+	*buf = append(*buf, d...)
+	return (*buf)[at:len(*buf):len(*buf)]
 }
 
 // ZoneChange records that from instant From on the participant lives in
@@ -151,7 +301,9 @@ func (e *Enrolment) Zone() string {
 // Rest weekdays, rest dates, rotas and absences are judged on this date.
 func (e *Enrolment) DateOfDay(day int) Date { return e.Start.AddDays(day - 1) }
 
-// Clone returns a deep copy of e: no slice is shared with e.
+// Clone returns a deep copy of e: no slice is shared with e. The days of
+// Progress.Done and of every badge reference share one new array (each
+// capped), so a clone costs at most four allocations.
 func (e Enrolment) Clone() Enrolment {
 	c := e
 	if e.Zones != nil {
@@ -160,9 +312,14 @@ func (e Enrolment) Clone() Enrolment {
 	if e.Absences != nil {
 		c.Absences = append([]Absence(nil), e.Absences...)
 	}
-	if e.Badges != nil {
-		c.Badges = append([]BadgeRef(nil), e.Badges...)
+	var buf []uint64
+	if n := len(e.Progress.Done) + badgeWords(e.Badges); n > 0 {
+		buf = make([]uint64, 0, n)
 	}
-	c.Progress = e.Progress.Clone()
+	// Progress.Clone copies Done alone; the copy here is the same, in buf.
+	c.Progress.Done = cloneDaysInto(&buf, e.Progress.Done)
+	if e.Badges != nil {
+		c.Badges = cloneRefsInto(&buf, e.Badges)
+	}
 	return c
 }

@@ -203,6 +203,12 @@ func (s *Store) placeAward(rec *enrolmentRec, i int, a storage.Award) {
 	}
 	s.awardSlab = append(s.awardSlab, a)
 	p := &s.awardSlab[len(s.awardSlab)-1]
+	if rec.awards == nil {
+		// An enrolment that earns a badge soon earns more (a first
+		// completion earns the first-day and the daily badge): starting
+		// at four saves growing through one and two.
+		rec.awards = make([]awardRef, 0, 4)
+	}
 	rec.awards = slices.Insert(rec.awards, i, awardRef{badge: p.BadgeID, tier: p.Tier, day: p.Day, a: p})
 	if !holdsAnother(rec.awards, i) {
 		badges := s.holders[p.ProgrammeID]

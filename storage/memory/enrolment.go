@@ -107,8 +107,8 @@ func (w *writer) InsertEnrolment(ctx context.Context, e challenge.Enrolment) err
 }
 
 // UpdateEnrolment implements [storage.EnrolmentWriter.UpdateEnrolment]. The
-// stored enrolment is overwritten in place, reusing its slices' memory; the
-// previous value goes to the undo log.
+// previous value moves to the undo log as it is, and the new one is copied
+// into memory the log held before, so one update copies the enrolment once.
 func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
@@ -122,7 +122,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	if stored.Version != e.Version {
 		return errEnrolmentVersion
 	}
-	slot := w.save(stored)
+	slot := w.save(rec)
 	w.log(undoRec{op: undoUpdateEnrolment, id: e.ID, slot: slot})
 	s.reindexEnrolment(stored, e.TeamID, e.CohortID)
 	zones, absences, done, badges := stored.Zones, stored.Absences, stored.Progress.Done, stored.Badges
@@ -134,7 +134,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	stored.Zones = copyInto(zones, e.Zones)
 	stored.Absences = copyInto(absences, e.Absences)
 	stored.Progress.Done = copyInto(done, e.Progress.Done)
-	stored.Badges = copyInto(badges, e.Badges)
+	stored.Badges, rec.badgeDays = copyBadges(badges, rec.badgeDays, e.Badges)
 	stored.Version = e.Version + 1
 	utcEnrolment(stored)
 	return nil
@@ -142,25 +142,15 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 
 // restoreEnrolment undoes an UpdateEnrolment.
 func (s *Store) restoreEnrolment(id uuid.UUID, sv *savedEnrolment) {
-	stored := &s.enrolments[id].e
+	rec := s.enrolments[id]
+	stored := &rec.e
 	s.reindexEnrolment(stored, sv.e.TeamID, sv.e.CohortID)
 	zones, absences, done, badges := stored.Zones, stored.Absences, stored.Progress.Done, stored.Badges
 	*stored = sv.e
-	stored.Zones = restoreSlice(zones, sv.zones, sv.hadZones)
-	stored.Absences = restoreSlice(absences, sv.absences, sv.hadAbs)
-	stored.Progress.Done = restoreSlice(done, sv.done, sv.hadDone)
-	stored.Badges = restoreSlice(badges, sv.badges, sv.hadBadges)
-}
-
-// restoreSlice copies saved into buf's memory; nil when the saved slice was.
-func restoreSlice[S ~[]E, E any](buf, saved S, had bool) S {
-	if !had {
-		return nil
-	}
-	if buf == nil {
-		buf = make(S, 0, len(saved))
-	}
-	return append(buf[:0], saved...)
+	stored.Zones = copyInto(zones, sv.e.Zones)
+	stored.Absences = copyInto(absences, sv.e.Absences)
+	stored.Progress.Done = copyInto(done, sv.e.Progress.Done)
+	stored.Badges, rec.badgeDays = copyBadges(badges, rec.badgeDays, sv.e.Badges)
 }
 
 // unInsertEnrolment undoes an InsertEnrolment.

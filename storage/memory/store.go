@@ -104,6 +104,9 @@ type enrolmentRec struct {
 	// that a daily badge inserted mid-list moves 40 bytes per award, and a
 	// search reads one slice.
 	awards []awardRef
+	// badgeDays holds the days of e.Badges' references (each slice of it
+	// capped), so that an update copies them without allocating.
+	badgeDays []uint64
 }
 
 type participantKey struct {
@@ -339,15 +342,12 @@ type undoRec struct {
 	slot int
 }
 
+// savedEnrolment is an enrolment's value before an update, for undo. It
+// owns e's slices and badgeDays: they were the record's until the update,
+// which took the slot's previous memory in exchange.
 type savedEnrolment struct {
-	e                challenge.Enrolment
-	zones            []challenge.ZoneChange
-	absences         []challenge.Absence
-	done             challenge.Days
-	badges           []challenge.BadgeRef
-	hadZones, hadAbs bool
-	hadDone          bool
-	hadBadges        bool
+	e         challenge.Enrolment
+	badgeDays []uint64 // the days of e.Badges' references
 }
 
 // maxRetainedUndo bounds the undo log memory kept between transactions; a
@@ -356,21 +356,22 @@ const maxRetainedUndo = 4096
 
 func (w *writer) log(r undoRec) { w.undo = append(w.undo, r) }
 
-// save copies e into the next saved slot and returns its index.
-func (w *writer) save(e *challenge.Enrolment) int {
+// save moves rec's enrolment into the next saved slot and returns the
+// slot's index. Nothing is copied: the slot takes the record's slices, and
+// the record is left with the slot's memory from an earlier transaction
+// (empty, not nil), into which the update copies the new value. Nothing
+// else refers to that memory: readers get copies, and a transaction's undo
+// log is done with once it commits or rolls back.
+func (w *writer) save(rec *enrolmentRec) int {
 	if w.nsave == len(w.saved) {
 		w.saved = append(w.saved, savedEnrolment{})
 	}
 	sv := &w.saved[w.nsave]
-	zones, absences, done, badges := sv.zones, sv.absences, sv.done, sv.badges
-	sv.e = *e
-	sv.zones = append(zones[:0], e.Zones...)
-	sv.absences = append(absences[:0], e.Absences...)
-	sv.done = append(done[:0], e.Progress.Done...)
-	sv.badges = append(badges[:0], e.Badges...)
-	sv.hadZones, sv.hadAbs, sv.hadDone = e.Zones != nil, e.Absences != nil, e.Progress.Done != nil
-	sv.hadBadges = e.Badges != nil
-	sv.e.Zones, sv.e.Absences, sv.e.Progress.Done, sv.e.Badges = nil, nil, nil, nil
+	e, old := &rec.e, &sv.e
+	zones, absences, done, badges, days := old.Zones[:0], old.Absences[:0], old.Progress.Done[:0], old.Badges[:0], sv.badgeDays
+	clear(badges[:cap(badges)]) // let go of the strings and days they held
+	sv.e, sv.badgeDays = *e, rec.badgeDays
+	e.Zones, e.Absences, e.Progress.Done, e.Badges, rec.badgeDays = zones, absences, done, badges, days
 	w.nsave++
 	return w.nsave - 1
 }
@@ -461,4 +462,36 @@ func copyInto[S ~[]E, E any](buf, src S) S {
 		buf = make(S, 0, len(src))
 	}
 	return append(buf[:0], src...)
+}
+
+// copyBadges is copyInto for badge references, deep: the references go
+// into refs' memory and their days into words' memory, which it returns
+// too (grown when needed). Each reference's days are capped, so that
+// growing them cannot overwrite the next one's.
+func copyBadges(refs []challenge.BadgeRef, words []uint64, src []challenge.BadgeRef) ([]challenge.BadgeRef, []uint64) {
+	if src == nil {
+		return nil, words
+	}
+	n := 0
+	for i := range src {
+		n += len(src[i].Days)
+	}
+	if cap(words) < n {
+		words = make([]uint64, 0, n)
+	}
+	words = words[:0]
+	refs = copyInto(refs, src)
+	for i := range refs {
+		d := refs[i].Days
+		switch {
+		case d == nil:
+		case len(d) == 0:
+			refs[i].Days = challenge.Days{}
+		default:
+			at := len(words)
+			words = append(words, d...)
+			refs[i].Days = words[at:len(words):len(words)]
+		}
+	}
+	return refs, words
 }

@@ -34,7 +34,7 @@ type enrolmentData struct {
 	Absences   []challenge.Absence    `json:"absences"`
 	EnrolledAt time.Time              `json:"enrolledAt"`
 	Progress   challenge.Progress     `json:"progress"`
-	Badges     []challenge.BadgeRef   `json:"badges,omitempty"`
+	Badges     []badgeRefData         `json:"badges,omitempty"`
 	// BoardsOptOut is Enrolment.BoardsOptOut.
 	BoardsOptOut bool `json:"boardsOptOut,omitempty"`
 	// FinalPosition is Enrolment.FinalPosition.
@@ -46,6 +46,34 @@ type enrolmentData struct {
 	EmptyDone bool `json:"emptyDone,omitempty"`
 }
 
+// badgeRefData is the JSON of a challenge.BadgeRef. Day is the form that
+// data written before daily badges kept their days in one reference used:
+// one reference per day. Reading folds those into Days; writing never sets
+// Day.
+type badgeRefData struct {
+	Badge string         `json:"badge"`
+	Tier  int            `json:"tier,omitempty"`
+	Day   int            `json:"day,omitempty"`
+	Days  challenge.Days `json:"days,omitempty"`
+}
+
+// decodeBadges turns stored references into an enrolment's, folding
+// one-per-day references into their badge's Days.
+func decodeBadges(rs []badgeRefData) []challenge.BadgeRef {
+	if rs == nil {
+		return nil
+	}
+	out := make([]challenge.BadgeRef, 0, len(rs))
+	for _, r := range rs {
+		if r.Day > 0 {
+			out = challenge.AddBadgeRef(out, r.Badge, r.Tier, r.Day)
+			continue
+		}
+		out = append(out, challenge.BadgeRef{Badge: r.Badge, Tier: r.Tier, Days: r.Days})
+	}
+	return out
+}
+
 func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 	d := enrolmentData{
 		Start:         e.Start,
@@ -54,11 +82,16 @@ func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 		Absences:      e.Absences,
 		EnrolledAt:    normTime(e.EnrolledAt),
 		Progress:      e.Progress,
-		Badges:        e.Badges,
 		Reflections:   e.Reflections,
 		BoardsOptOut:  e.BoardsOptOut,
 		FinalPosition: e.FinalPosition,
 		EmptyDone:     e.Progress.Done != nil && len(e.Progress.Done) == 0,
+	}
+	if e.Badges != nil {
+		d.Badges = make([]badgeRefData, len(e.Badges))
+		for i, r := range e.Badges {
+			d.Badges[i] = badgeRefData{Badge: r.Badge, Tier: r.Tier, Days: r.Days}
+		}
 	}
 	if e.Zones != nil {
 		d.Zones = make([]challenge.ZoneChange, len(e.Zones))
@@ -82,7 +115,7 @@ func decodeEnrolmentData(b []byte, e *challenge.Enrolment) error {
 		e.Zones[i].From = e.Zones[i].From.UTC()
 	}
 	e.Progress = d.Progress
-	e.Badges = d.Badges
+	e.Badges = decodeBadges(d.Badges)
 	e.BoardsOptOut = d.BoardsOptOut
 	e.FinalPosition = d.FinalPosition
 	e.Reflections = d.Reflections

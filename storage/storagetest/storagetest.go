@@ -206,7 +206,8 @@ func (sc *scope) enrolment() challenge.Enrolment {
 			Points:      130,
 			Level:       2,
 		},
-		Badges:        []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Day: 3}},
+		// A daily badge's days span two words: days 3 and 70.
+		Badges:        []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Days: challenge.Days{1 << 3, 1 << (70 - 64)}}},
 		BoardsOptOut:  true,
 		FinalPosition: 3,
 	}

@@ -16,10 +16,10 @@ import (
 // transaction, so tests can see retries happen without timing.
 func SetRetryHook(s *Store, f func(err error)) { s.onRetry = f }
 
-// SetSQLiteSearchFrom makes every SQLite search of s start from the
-// full-text table (fts true) or walk the feed's order (fts false), so that
-// tests can prove both plans return the same results.
-func SetSQLiteSearchFrom(s *Store, fts bool) {
+// SetSearchFrom makes every search of s (SQLite and PostgreSQL) start from
+// the full-text index (fts true) or walk the feed's order (fts false), so
+// that tests can prove both plans return the same results.
+func SetSearchFrom(s *Store, fts bool) {
 	s.searchFrom = -1
 	if fts {
 		s.searchFrom = 1

@@ -278,7 +278,7 @@ func visibilityCondition(v reflection.Viewer) (string, []any) {
 // with one query: the viewer's visibility and every filter are in its
 // WHERE clause, and it walks the (programme_id, id) or (programme_id,
 // reactions, id) index from the cursor. A search adds the conditions of
-// searchPlan.
+// searchPlan, or on PostgreSQL is searchPostgres.
 func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor storage.Cursor, limit int) (storage.Page[reflection.Reflection], error) {
 	op := fmt.Sprintf("list reflections of programme %q", q.ProgrammeID)
 	var page storage.Page[reflection.Reflection]
@@ -326,6 +326,13 @@ func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor st
 	order := " ORDER BY id DESC"
 	if q.Order == storage.MostReacted {
 		order = " ORDER BY reactions DESC, id DESC"
+	}
+	if len(words) > 0 && t.s.d.kind() == Postgres {
+		var from *feedCursor
+		if cursor != "" {
+			from = &c
+		}
+		return t.searchPostgres(ctx, op, q.Order, words, cond, args, from, storage.ClampLimit(limit))
 	}
 	var after *uuid.UUID
 	if cursor != "" {
@@ -471,11 +478,7 @@ func (p *searchQuery) like(words []string) {
 // searchPlan returns the conditions that keep the reflections matching
 // every word.
 //
-// PostgreSQL: search_vector holds the words exactly, so search_vector @@
-// 'w1' & 'w2' is the whole match (plus LIKE for words too long for a
-// lexeme), and with no redundant LIKE to skew the planner's estimate, it
-// chooses between the GIN index and the feed's order by the words' real
-// frequency.
+// PostgreSQL searches with searchPostgres.
 //
 // SQLite (MostReacted; Newest is searchNewestSQLite): FTS5 cannot return
 // its matches in that order, so a search either starts from the full-text
@@ -505,21 +508,6 @@ func (t *tx) searchPlan(ctx context.Context, op string, words []string) (searchQ
 			p.condArgs = []any{match}
 		}
 		p.like(words)
-	case Postgres:
-		var lexemes, long []string
-		for _, w := range words {
-			if len(w) < pgLexemeMax {
-				// Words are letters, numbers and marks: no quote to escape.
-				lexemes = append(lexemes, "'"+w+"'")
-			} else {
-				long = append(long, w)
-			}
-		}
-		if len(lexemes) > 0 {
-			p.cond = " AND search_vector @@ ?::tsquery"
-			p.condArgs = []any{strings.Join(lexemes, " & ")}
-		}
-		p.like(long)
 	case MySQL:
 		minLen, maxLen, err := t.s.fullTextTokenSizes(ctx, t, op)
 		if err != nil {
@@ -538,6 +526,136 @@ func (t *tx) searchPlan(ctx context.Context, op string, words []string) (searchQ
 		p.like(words)
 	}
 	return p, nil
+}
+
+// pgSearchWindow is how many rows of the order's index a PostgreSQL
+// search reads before it chooses how to go on, and pgWalkFrom how many
+// readable matches it must have found among them to go on walking; see
+// searchPostgres.
+const (
+	pgSearchWindow = 1000
+	pgWalkFrom     = 3
+)
+
+// pgTsquery returns the tsquery text that matches every word that fits in
+// a lexeme ('w1' & 'w2'; empty when none does) and the words that do not.
+func pgTsquery(words []string) (string, []string) {
+	var lexemes, long []string
+	for _, w := range words {
+		if len(w) < pgLexemeMax {
+			// Words are letters, numbers and marks: no quote to escape.
+			lexemes = append(lexemes, "'"+w+"'")
+		} else {
+			long = append(long, w)
+		}
+	}
+	return strings.Join(lexemes, " & "), long
+}
+
+// searchPostgres is a search for words on PostgreSQL, in order, from the
+// cursor from (nil for the first page). cond and args are ListReflections'
+// conditions after programme_id = ? (but the cursor's) with their
+// arguments, the programme first.
+//
+// search_vector holds the words exactly, so search_vector @@ 'w1' & 'w2'
+// is the whole match (plus LIKE for words too long for a lexeme). There
+// are two ways to find a page of matches, and which is fast depends on how
+// many reflections match, which the planner only estimates from sampled
+// statistics (its choice flipped between ANALYZE runs, from 3 to 20 ms at
+// a million reflections), so searchPostgres chooses itself, from rows:
+//
+//   - walk: read the order's index from the cursor and check each row
+//     with ts_match_vq (which the GIN index cannot serve, so the planner
+//     walks), stopping when the page is full. It reads about a page
+//     divided by the density of readable matches: cheap when they are
+//     common.
+//   - gin: take every match of the programme below the cursor from the
+//     GIN index (in a subquery with OFFSET 0, so that the planner cannot
+//     turn it into a walk), keep the readable ones, sort and page them. It
+//     reads a heap page per match: cheap when matches are few.
+//
+// It first walks at most pgSearchWindow rows of the order's index (as a
+// subquery with LIMIT), which returns the page's first items and stops as
+// soon as the page is full; when it is not, the items found tell the
+// density. With pgWalkFrom or more (the walk is expected to fill a page of
+// 20 within 7 windows, about 2 ms, while the GIN index would return
+// thousands of matches per million reflections) it walks on from the last
+// item found; with fewer, matches are rare enough that the GIN index
+// returns few and a walk would be long, so it takes the rest from there by
+// the GIN index. All of it is one statement: the window is a MATERIALIZED
+// CTE, and each way on is a branch of a UNION ALL gated by the count of its
+// items (an InitPlan, so a branch whose gate is false does not run). The
+// GIN branch also runs only when the window was full: if the programme
+// (below the cursor) has fewer rows, the window holds every match. Either
+// way the rows are those the conditions select, in order: the choice
+// changes speed only, never rows, and depends only on the stored rows, not
+// on statistics. Tests fix the way with searchFrom (1 GIN, -1 walk).
+func (t *tx) searchPostgres(ctx context.Context, op string, order storage.FeedOrder, words []string, cond string, args []any,
+	from *feedCursor, limit int) (storage.Page[reflection.Reflection], error) {
+	orderBy := " ORDER BY id DESC"
+	if order == storage.MostReacted {
+		orderBy = " ORDER BY reactions DESC, id DESC"
+	}
+	// below is the condition that keeps the rows after a cursor.
+	below := func(c *feedCursor) (string, []any) {
+		switch {
+		case c == nil:
+			return "", nil
+		case order == storage.MostReacted:
+			return " AND (reactions, id) < (?, ?)", []any{c.Reactions, c.ID}
+		}
+		return " AND id < ?", []any{c.ID}
+	}
+	// run reads up to n items of query, and a cursor when there are more.
+	run := func(query string, args []any, n int) (storage.Page[reflection.Reflection], error) {
+		return listPage(ctx, t, op, query, args, n,
+			func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) },
+			func(last reflection.Reflection) storage.Cursor {
+				return storage.EncodeCursor(feedCursor{L: feedListing, Order: order, Reactions: last.Reactions, ID: last.ID})
+			})
+	}
+	tsq, long := pgTsquery(words)
+	var like searchQuery
+	like.like(long)
+	curCond, curArgs := below(from)
+	if tsq == "" {
+		// Only words too long for a lexeme: LIKE alone, in the order's index.
+		return run("SELECT "+reflectionColumns+" FROM habitkit_reflections WHERE programme_id = ?"+cond+curCond+like.cond+orderBy,
+			slices.Concat(args, curArgs, like.condArgs), limit)
+	}
+	match := " AND search_vector @@ ?::tsquery" + like.cond
+	walk := " AND ts_match_vq(search_vector, ?::tsquery)" + like.cond
+	matchArgs := append([]any{tsq}, like.condArgs...)
+	all := "SELECT " + reflectionColumns + " FROM habitkit_reflections WHERE programme_id = ?" + cond + curCond
+	allArgs := slices.Concat(args, curArgs, matchArgs)
+	switch t.s.searchFrom {
+	case -1: // set by tests: walk
+		return run(all+walk+orderBy, allArgs, limit)
+	case 1: // set by tests: the GIN index
+		return run("SELECT "+reflectionColumns+" FROM ("+all+match+" OFFSET 0) habitkit_reflections"+orderBy, allArgs, limit)
+	}
+	// One statement: w is the window's items; then, below the last of
+	// them, the walk runs when w holds pgWalkFrom items or more but not a
+	// full page, the GIN index when it holds fewer. A branch whose
+	// condition (an InitPlan) is false is not run.
+	last := " AND id < (SELECT id FROM w ORDER BY id LIMIT 1)"
+	if order == storage.MostReacted {
+		last = " AND (reactions, id) < ((SELECT reactions FROM w ORDER BY reactions, id LIMIT 1), (SELECT id FROM w ORDER BY reactions, id LIMIT 1))"
+	}
+	found := "(SELECT COUNT(*) FROM w)"
+	// The window takes the table's name so that the conditions apply to
+	// it unchanged.
+	query := "WITH w AS MATERIALIZED (SELECT " + reflectionColumns + " FROM (SELECT * FROM habitkit_reflections WHERE programme_id = ?" + curCond + orderBy +
+		" LIMIT ?) habitkit_reflections WHERE programme_id = ?" + cond + walk + orderBy + " LIMIT ?)" +
+		" SELECT " + reflectionColumns + " FROM (SELECT * FROM w" +
+		" UNION ALL (" + all + last + walk + " AND " + found + " BETWEEN ? AND ?" + orderBy + " LIMIT ?)" +
+		" UNION ALL (SELECT " + reflectionColumns + " FROM (" + all + " AND (" + found + " = 0 OR " + last[5:] + ")" + match +
+		" OFFSET 0) habitkit_reflections WHERE " + found + " < ? AND (SELECT COUNT(*) FROM (SELECT 1 FROM habitkit_reflections WHERE programme_id = ?" + curCond +
+		" LIMIT ?) full_window) = ?" + orderBy + " LIMIT ?)) habitkit_reflections" + orderBy
+	qArgs := slices.Concat([]any{args[0]}, curArgs, []any{pgSearchWindow}, args, matchArgs, []any{limit + 1},
+		allArgs, []any{pgWalkFrom, limit, limit + 1},
+		args, curArgs, matchArgs, []any{pgWalkFrom, args[0]}, curArgs, []any{pgSearchWindow, pgSearchWindow, limit + 1})
+	return run(query, qArgs, limit)
 }
 
 // innodbStopwords is InnoDB's default full-text stopword list

@@ -41,9 +41,10 @@ type Store struct {
 	// ftTokens caches InnoDB's smallest and largest indexed word lengths
 	// (MySQL only), read at the first search.
 	ftTokens atomic.Pointer[[2]int]
-	// searchFrom, when not zero (set by tests), fixes how SQLite searches
-	// start instead of counting matches: 1 from the full-text table, -1 from
-	// the feed's order. See searchPlan.
+	// searchFrom, when not zero (set by tests), fixes how SQLite and
+	// PostgreSQL searches start instead of counting matches: 1 from the
+	// full-text index, -1 from the feed's order. See searchPlan and
+	// searchPostgres.
 	searchFrom int
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -291,8 +292,10 @@ func (r *reader) ListReflections(ctx context.Context, q storage.FeedQuery, curso
 	if all == nil {
 		return page, nil
 	}
-	// The narrowest secondary index, if any is narrower than the programme.
+	// The narrowest secondary index, if any is narrower than the programme,
+	// and every index the query names.
 	var narrow *index[uuid.UUID]
+	var named []*index[uuid.UUID]
 	consider := func(g reflGroup) bool {
 		ix := s.reflBy[g]
 		if ix == nil {
@@ -301,6 +304,7 @@ func (r *reader) ListReflections(ctx context.Context, q storage.FeedQuery, curso
 		if narrow == nil || ix.size() < narrow.size() {
 			narrow = ix
 		}
+		named = append(named, ix)
 		return true
 	}
 	p := q.ProgrammeID
@@ -344,7 +348,23 @@ func (r *reader) ListReflections(ctx context.Context, q storage.FeedQuery, curso
 		if narrow != nil && narrow.size() < all.size() {
 			ix = narrow
 		}
+		// The walk intersects: an ID is looked up only when every other
+		// index the query names holds it, which a cursor moving down each
+		// of them (in step with the walk) tells from the IDs alone. Two
+		// words, one in a hundred reflections and one in ten, so cost a
+		// lookup per match rather than one per entry of the rarer word.
+		others := make([]descCursor, 0, len(named))
+		for _, o := range named {
+			if o != ix {
+				others = append(others, descCursor{x: o})
+			}
+		}
 		ix.descend(after.ID, cursor == "", func(id uuid.UUID) bool {
+			for i := range others {
+				if !others[i].has(id) {
+					return true
+				}
+			}
 			rec := s.reflections[id]
 			if !f.match(rec) {
 				return true
@@ -381,6 +401,69 @@ func (r *reader) ListReflections(ctx context.Context, q storage.FeedQuery, curso
 		return add(rec)
 	})
 	return page, nil
+}
+
+// descCursor tests keys for membership in a UUID index, keys given in
+// descending order: it moves down the index with them, so a walk of
+// another index tests all its keys in about one pass over the part of this
+// one their range covers.
+type descCursor struct {
+	x *index[uuid.UUID]
+	// ci and j locate the largest key at most the last key tested, ci -1
+	// when there is none.
+	ci, j   int
+	started bool
+}
+
+// uuidAbove reports whether a > b in byte order: two integer comparisons
+// instead of a call to bytes.Compare.
+func uuidAbove(a, b *uuid.UUID) bool {
+	ah, bh := binary.BigEndian.Uint64(a[:8]), binary.BigEndian.Uint64(b[:8])
+	if ah != bh {
+		return ah > bh
+	}
+	return binary.BigEndian.Uint64(a[8:]) > binary.BigEndian.Uint64(b[8:])
+}
+
+// has reports whether the index holds k, which must be below every key
+// tested before.
+func (c *descCursor) has(k uuid.UUID) bool {
+	chunks := c.x.chunks
+	if !c.started {
+		c.started = true
+		if len(chunks) == 0 {
+			c.ci = -1
+			return false
+		}
+		c.ci = c.x.chunkFor(k)
+		c.j = len(chunks[c.ci]) - 1
+	}
+	// Skip the chunks whose keys are all above k.
+	for c.ci >= 0 && uuidAbove(&chunks[c.ci][0], &k) {
+		c.ci--
+		if c.ci >= 0 {
+			c.j = len(chunks[c.ci]) - 1
+		}
+	}
+	if c.ci < 0 {
+		return false
+	}
+	// chunks[c.ci][0] <= k: step down a few keys, the usual distance
+	// between neighbouring keys of the walk, then search the rest.
+	ch := chunks[c.ci]
+	for range 8 {
+		if !uuidAbove(&ch[c.j], &k) {
+			return ch[c.j] == k
+		}
+		c.j--
+	}
+	n, found := slices.BinarySearchFunc(ch[:c.j+1], k, compareUUID)
+	if found {
+		c.j = n
+	} else {
+		c.j = n - 1 // ch[0] <= k, so n >= 1
+	}
+	return found
 }
 
 // GetResponse implements [storage.ReflectionReader.GetResponse].

@@ -89,6 +89,19 @@ func nominalDate(en *challenge.Enrolment, day int) challenge.Date {
 	return en.Start.AddDays(day - 1)
 }
 
+// Subjects on boards: a person is "p:" and their participant ID, a team
+// "t:" and its team ID. The prefixes keep a team and a participant with
+// the same ID apart (SetScoresHidden and DeleteScores act on one subject
+// across a programme), and ties under first-reached ranking then break by
+// participant ID, as the definition format documents.
+const (
+	personPrefix = "p:"
+	teamPrefix   = "t:"
+)
+
+func personSubject(p challenge.ParticipantID) string { return personPrefix + string(p) }
+func teamSubject(t challenge.TeamID) string          { return teamPrefix + string(t) }
+
 // boardKey builds the storage key of b's board for one period and
 // partition.
 func boardKey(programmeID string, b *leaderboard.Board, period, part string) storage.BoardKey {
@@ -138,12 +151,12 @@ func (e *Engine) addScores(ctx context.Context, tx storage.Tx, ed *edition, en *
 func (e *Engine) addToBoard(ctx context.Context, tx storage.Tx, ed *edition, b *leaderboard.Board, en *challenge.Enrolment, period string, first challenge.Date, delta int64, now time.Time) (storage.Score, error) {
 	key := boardKey(en.ProgrammeID, b, period, partition(b, en))
 	if b.Subject == leaderboard.People {
-		return tx.AddScore(ctx, key, en.ID.String(), storage.ScoreDelta{Value: delta, TeamID: en.TeamID, Hidden: en.BoardsOptOut, At: now})
+		return tx.AddScore(ctx, key, personSubject(en.ParticipantID), storage.ScoreDelta{Value: delta, TeamID: en.TeamID, Hidden: en.BoardsOptOut, At: now})
 	}
 	if en.TeamID == "" {
 		return storage.Score{}, nil
 	}
-	row, err := tx.AddScore(ctx, key, string(en.TeamID), storage.ScoreDelta{Value: delta, TeamID: en.TeamID, At: now})
+	row, err := tx.AddScore(ctx, key, teamSubject(en.TeamID), storage.ScoreDelta{Value: delta, TeamID: en.TeamID, At: now})
 	if err != nil || row.Version > 1 {
 		return row, err
 	}
@@ -156,7 +169,7 @@ func (e *Engine) addToBoard(ctx context.Context, tx storage.Tx, ed *edition, b *
 	if members == 0 {
 		return row, nil
 	}
-	return tx.AddScore(ctx, key, string(en.TeamID), storage.ScoreDelta{Members: members, TeamID: en.TeamID, At: row.ReachedAt})
+	return tx.AddScore(ctx, key, teamSubject(en.TeamID), storage.ScoreDelta{Members: members, TeamID: en.TeamID, At: row.ReachedAt})
 }
 
 // countMembers counts the team's enrolments that b counts in the period
@@ -199,7 +212,7 @@ func (e *Engine) joinBoards(ctx context.Context, tx storage.Tx, ed *edition, en 
 		b := &ed.boards.Boards[i]
 		if b.Subject == leaderboard.People {
 			if sign > 0 && b.Period == leaderboard.WholeProgramme && eligible(b, en, challenge.Date{}) {
-				row, err := tx.AddScore(ctx, boardKey(en.ProgrammeID, b, "", partition(b, en)), en.ID.String(),
+				row, err := tx.AddScore(ctx, boardKey(en.ProgrammeID, b, "", partition(b, en)), personSubject(en.ParticipantID),
 					storage.ScoreDelta{TeamID: en.TeamID, Hidden: en.BoardsOptOut, At: now})
 				if err != nil {
 					return out, err
@@ -225,13 +238,13 @@ func (e *Engine) joinBoards(ctx context.Context, tx storage.Tx, ed *edition, en 
 				continue
 			}
 			key := boardKey(en.ProgrammeID, b, period, partition(b, en))
-			if _, err := tx.GetScore(ctx, key, string(en.TeamID)); err != nil {
+			if _, err := tx.GetScore(ctx, key, teamSubject(en.TeamID)); err != nil {
 				if errors.Is(err, storage.ErrNotFound) {
 					continue // created with its member count when first scored
 				}
 				return out, err
 			}
-			row, err := tx.AddScore(ctx, key, string(en.TeamID), storage.ScoreDelta{Members: sign, TeamID: en.TeamID, At: now})
+			row, err := tx.AddScore(ctx, key, teamSubject(en.TeamID), storage.ScoreDelta{Members: sign, TeamID: en.TeamID, At: now})
 			if err != nil {
 				return out, err
 			}
@@ -326,7 +339,7 @@ func (e *Engine) SetBoardsOptOut(ctx context.Context, enrolmentID uuid.UUID, opt
 			return err
 		}
 		en.Version++
-		rows, err := tx.SetScoresHidden(ctx, en.ProgrammeID, en.ID.String(), optOut)
+		rows, err := tx.SetScoresHidden(ctx, en.ProgrammeID, personSubject(en.ParticipantID), optOut)
 		if err != nil {
 			return err
 		}

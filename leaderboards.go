@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/leaderboard"
 	"github.com/habitkit/habitkit/rankindex"
@@ -38,7 +36,9 @@ type BoardRow struct {
 	// Rank follows the board's ranking (1 is best; ties share a rank under
 	// competition ranking).
 	Rank int
-	// Subject is the enrolment ID (boards of people) or the team ID.
+	// Subject is the ranked member's key: "p:" and the participant ID on
+	// boards of people, "t:" and the team ID on boards of teams; empty when
+	// Anonymous.
 	Subject string
 	// ParticipantID is the person (boards of people); empty when
 	// Anonymous.
@@ -310,7 +310,7 @@ func (e *Engine) boardRows(ctx context.Context, tx storage.ReadTx, r resolved, v
 	for _, en := range entries {
 		row := BoardRow{Rank: en.Rank, Subject: en.Member, Score: en.Score, Value: float64(en.Score)}
 		if r.board.Subject == leaderboard.Teams {
-			row.TeamID = challenge.TeamID(en.Member)
+			row.TeamID = challenge.TeamID(strings.TrimPrefix(en.Member, teamPrefix))
 			if r.board.Aggregation == leaderboard.MeanPerMember {
 				row.Value = float64(en.Score) / leaderboard.MeanScale
 			}
@@ -322,11 +322,11 @@ func (e *Engine) boardRows(ctx context.Context, tx storage.ReadTx, r resolved, v
 			rows = append(rows, row)
 			continue
 		}
-		id, err := uuid.Parse(en.Member)
-		if err != nil {
-			return nil, fmt.Errorf("board %q holds a member %q that is not an enrolment: %w", r.board.ID, en.Member, err)
+		participant, ok := strings.CutPrefix(en.Member, personPrefix)
+		if !ok {
+			return nil, fmt.Errorf("board %q holds a member %q that is not a person", r.board.ID, en.Member)
 		}
-		person, err := tx.GetEnrolment(ctx, id)
+		person, err := tx.GetEnrolmentByParticipant(ctx, r.key.ProgrammeID, challenge.ParticipantID(participant))
 		if errors.Is(err, storage.ErrNotFound) {
 			continue // removed since the index was updated
 		}
@@ -337,7 +337,7 @@ func (e *Engine) boardRows(ctx context.Context, tx storage.ReadTx, r resolved, v
 		row.You = viewer != "" && person.ParticipantID == viewer
 		if person.BoardsOptOut && !row.You {
 			row.Anonymous = true
-			row.TeamID = ""
+			row.TeamID, row.Subject = "", ""
 		} else {
 			row.ParticipantID = person.ParticipantID
 		}
@@ -346,8 +346,8 @@ func (e *Engine) boardRows(ctx context.Context, tx storage.ReadTx, r resolved, v
 	return rows, nil
 }
 
-// viewerSubject finds the viewer's subject on r's board: their enrolment
-// ID on boards of people, their team on boards of teams.
+// viewerSubject finds the viewer's subject on r's board: themselves on
+// boards of people, their team on boards of teams.
 func viewerSubject(ctx context.Context, tx storage.ReadTx, r resolved, viewer challenge.ParticipantID) (challenge.Enrolment, string, error) {
 	if viewer == "" {
 		return challenge.Enrolment{}, "", &ValidationError{Field: "Viewer", Reason: "must name the participant"}
@@ -360,9 +360,9 @@ func viewerSubject(ctx context.Context, tx storage.ReadTx, r resolved, viewer ch
 		if en.TeamID == "" {
 			return en, "", fmt.Errorf("participant %q has no team: %w", viewer, ErrNotRanked)
 		}
-		return en, string(en.TeamID), nil
+		return en, teamSubject(en.TeamID), nil
 	}
-	return en, en.ID.String(), nil
+	return en, personSubject(en.ParticipantID), nil
 }
 
 // Standing returns the viewer's place on the board q names (their team's,

@@ -112,8 +112,8 @@ func testRanksTiesAndTeams(t *testing.T, store storage.Store, index rankindex.In
 	}, lines(f.board("people", "", "")), "competition ranking shares ranks and skips after ties (1224)")
 
 	first := lines(f.board("first", "", ""))
-	assert.Equal(t, []rankLine{{"ann", 1, 45}, {"bob", 2, 5}, {"cat", 3, 5}}, first[:3],
-		"first-reached ranking: bob reached 5 points before cat")
+	assert.Equal(t, []rankLine{{"ann", 1, 45}, {"bob", 2, 5}, {"cat", 3, 5}, {"dan", 4, 0}, {"eve", 5, 0}}, first,
+		"first-reached ranking: bob reached 5 points before cat; dan and eve reached 0 together, so participant IDs decide")
 
 	assert.Equal(t, []rankLine{{"north", 1, 25}, {"south", 2, 2.5}}, lines(f.board("teams", "", "")),
 		"mean per member: north (45+5)/2, south (5+0)/2; eve has no team")
@@ -288,6 +288,8 @@ func testOptOutNeverLeaks(t *testing.T, newStore func(*testing.T) storage.Store,
 					}
 					if r.Anonymous {
 						require.Equal(t, leaderboard.OptOutAnonymised, mode, "anonymous rows only when the programme anonymises")
+						require.Empty(t, r.Subject, "an anonymous row carries no key that names the person")
+						require.Empty(t, r.TeamID)
 					}
 				}
 				if mode == leaderboard.OptOutHidden {

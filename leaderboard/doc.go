@@ -8,7 +8,9 @@
 // with equal scores share a rank and the next rank skips, so a rank is
 // 1 + the number of subjects with a strictly higher score (see
 // Competition). A board may instead break ties by who reached the score
-// first, then by subject id, so that every rank is unique (FirstReached).
+// first, then by subject id (the engine's subjects are the participant ID on
+// boards of people and the team ID on boards of teams, so ties that remain
+// break by participant ID), so that every rank is unique (FirstReached).
 // Either way listings use one total order — score descending, then the time
 // the score was reached ascending, then id ascending — so pages are
 // deterministic even among ties.

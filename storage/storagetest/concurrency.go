@@ -38,11 +38,7 @@ func (h *harness) testConcurrency(t *testing.T) {
 		testSameIdempotencyKey(t, h.store, h.store)
 	})
 	t.Run("TwoHandles", func(t *testing.T) {
-		if h.suite.Features.Reopen == nil {
-			t.Skip("storagetest: the adapter does not declare Features.Reopen (a second handle on the same data), so the cases with writers in two processes are skipped")
-		}
-		second := h.suite.Features.Reopen(t, h.store)
-		require.NotNil(t, second, "Features.Reopen must return a store")
+		second := h.secondHandle(t)
 		t.Run("SeeEachOthersCommits", func(t *testing.T) {
 			t.Parallel()
 			sc := newScope(t, h.store)

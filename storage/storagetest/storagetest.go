@@ -489,3 +489,15 @@ func sortEnrolments(es []challenge.Enrolment) []challenge.Enrolment {
 	slices.SortFunc(es, func(a, b challenge.Enrolment) int { return bytes.Compare(a.ID[:], b.ID[:]) })
 	return es
 }
+
+// secondHandle returns a second handle on the store's data (as a second
+// process would have), or skips t when the adapter declares none.
+func (h *harness) secondHandle(t *testing.T) storage.Store {
+	t.Helper()
+	if h.suite.Features.Reopen == nil {
+		t.Skip("storagetest: the adapter does not declare Features.Reopen (a second handle on the same data), so the cases with writers in two processes are skipped")
+	}
+	second := h.suite.Features.Reopen(t, h.store)
+	require.NotNil(t, second, "Features.Reopen must return a store")
+	return second
+}

@@ -1,8 +1,10 @@
 package leaderboard
 
 import (
+	"cmp"
 	"iter"
 	"math"
+	"strings"
 )
 
 // Entry is one member's standing on a board.
@@ -32,14 +34,20 @@ type Standing struct {
 // less reports whether a comes before b in the listing order: score
 // descending, then At ascending, then Member ascending. The order is total
 // because members are unique.
-func less(a, b *Entry) bool {
-	if a.Score != b.Score {
-		return a.Score > b.Score
+func less(a, b *Entry) bool { return Compare(*a, *b) < 0 }
+
+// Compare orders entries in the listing order every board uses: score
+// descending, then At ascending (reached first), then Member ascending. It
+// returns a negative number when a comes first, positive when b does, and 0
+// for the same standing; use it with slices.SortFunc.
+func Compare(a, b Entry) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
 	}
-	if a.At != b.At {
-		return a.At < b.At
+	if c := cmp.Compare(a.At, b.At); c != 0 {
+		return c
 	}
-	return a.Member < b.Member
+	return strings.Compare(a.Member, b.Member)
 }
 
 // key is a place in the listing order as the tree searches for it: a

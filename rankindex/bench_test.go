@@ -137,25 +137,7 @@ func (s *sortBoard) set(member string, score, at int64) {
 // sorted returns the entries in listing order (in a reused buffer).
 func (s *sortBoard) sorted() []leaderboard.Entry {
 	copy(s.work, s.entries)
-	slices.SortFunc(s.work, func(a, b leaderboard.Entry) int {
-		switch {
-		case a.Score != b.Score:
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
-		case a.At != b.At:
-			if a.At < b.At {
-				return -1
-			}
-			return 1
-		case a.Member < b.Member:
-			return -1
-		case a.Member > b.Member:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(s.work, leaderboard.Compare)
 	return s.work
 }
 

@@ -42,23 +42,8 @@ func (m *model) listing() []rankindex.Ranked {
 		out = append(out, rankindex.Ranked{Member: u.Member, Score: u.Score, At: u.At})
 	}
 	slices.SortFunc(out, func(a, b rankindex.Ranked) int {
-		switch {
-		case a.Score != b.Score:
-			if a.Score > b.Score {
-				return -1
-			}
-			return 1
-		case a.At != b.At:
-			if a.At < b.At {
-				return -1
-			}
-			return 1
-		case a.Member < b.Member:
-			return -1
-		case a.Member > b.Member:
-			return 1
-		}
-		return 0
+		return leaderboard.Compare(leaderboard.Entry{Member: a.Member, Score: a.Score, At: a.At},
+			leaderboard.Entry{Member: b.Member, Score: b.Score, At: b.At})
 	})
 	for i := range out {
 		out[i].Position = i

@@ -18,26 +18,39 @@ type completionPos struct {
 	Activity string `json:"a"`
 }
 
+// completionRef is one completion in an enrolment's sorted list: its key,
+// so that a search reads the list alone, and where the completion lives
+// (a slot in the store's completion blocks).
+type completionRef struct {
+	day      int
+	activity string
+	c        *challenge.Completion
+}
+
+// completionBlock is how many completions one block of the store holds:
+// a completion costs no allocation of its own, and the blocks hold no
+// spare room beyond the last one's.
+const completionBlock = 256
+
 // findCompletion returns the position of (day, activity) in cs, sorted by
 // (Day, ActivityID), or where it would go.
-func findCompletion(cs []challenge.Completion, day int, activity string) (int, bool) {
+func findCompletion(cs []completionRef, day int, activity string) (int, bool) {
 	// Completions mostly arrive in day order, so the key usually sorts
-	// after the last one: one comparison instead of a binary search that
-	// touches a cache line per probe.
+	// after the last one: one comparison instead of a binary search.
 	if n := len(cs); n == 0 || compareCompletion(&cs[n-1], day, activity) < 0 {
 		return n, false
 	}
-	return slices.BinarySearchFunc(cs, completionPos{day, activity}, func(c challenge.Completion, p completionPos) int {
-		return compareCompletion(&c, p.Day, p.Activity)
+	return slices.BinarySearchFunc(cs, completionPos{day, activity}, func(r completionRef, p completionPos) int {
+		return compareCompletion(&r, p.Day, p.Activity)
 	})
 }
 
-// compareCompletion orders c against (day, activity): the listing order.
-func compareCompletion(c *challenge.Completion, day int, activity string) int {
-	if c.Day != day {
-		return cmp.Compare(c.Day, day)
+// compareCompletion orders r against (day, activity): the listing order.
+func compareCompletion(r *completionRef, day int, activity string) int {
+	if r.day != day {
+		return cmp.Compare(r.day, day)
 	}
-	return strings.Compare(c.ActivityID, activity)
+	return strings.Compare(r.activity, activity)
 }
 
 func (s *Store) completion(key challenge.CompletionKey) *challenge.Completion {
@@ -49,7 +62,7 @@ func (s *Store) completion(key challenge.CompletionKey) *challenge.Completion {
 	if !ok {
 		return nil
 	}
-	return &rec.completions[i]
+	return rec.completions[i].c
 }
 
 // GetCompletion implements [storage.CompletionReader.GetCompletion].
@@ -107,7 +120,7 @@ func (r *reader) ListCompletions(ctx context.Context, f storage.CompletionFilter
 	}
 	limit = storage.ClampLimit(limit)
 	for ; i < len(cs); i++ {
-		c := &cs[i]
+		c := cs[i].c
 		if c.Revocation != nil && !f.IncludeRevoked {
 			continue
 		}
@@ -153,7 +166,17 @@ func (w *writer) InsertCompletion(ctx context.Context, c challenge.Completion) e
 	if c.Revocation != nil {
 		c.Revocation.At = c.Revocation.At.UTC()
 	}
-	rec.completions = slices.Insert(rec.completions, i, c)
+	if len(s.completionSlab) == cap(s.completionSlab) {
+		s.completionSlab = make([]challenge.Completion, 0, completionBlock)
+	}
+	s.completionSlab = append(s.completionSlab, c)
+	p := &s.completionSlab[len(s.completionSlab)-1]
+	if rec.completions == nil {
+		// Most who complete once complete again: four saves growing
+		// through one and two.
+		rec.completions = make([]completionRef, 0, 4)
+	}
+	rec.completions = slices.Insert(rec.completions, i, completionRef{c.Day, c.ActivityID, p})
 	if c.IdempotencyKey != "" {
 		s.idempotency[c.IdempotencyKey] = c.CompletionKey
 	}
@@ -183,12 +206,18 @@ func (w *writer) RevokeCompletion(ctx context.Context, key challenge.CompletionK
 func (s *Store) unInsertCompletion(key challenge.CompletionKey) {
 	rec := s.enrolments[key.EnrolmentID]
 	i, _ := findCompletion(rec.completions, key.Day, key.ActivityID)
-	c := &rec.completions[i]
+	c := rec.completions[i].c
 	s.completionIDs.remove(c.ID)
 	if c.IdempotencyKey != "" {
 		delete(s.idempotency, c.IdempotencyKey)
 	}
 	rec.completions = slices.Delete(rec.completions, i, i+1)
+	// The slot stays in its block; if it is the newest slot, it is
+	// reused by the next insert.
+	if n := len(s.completionSlab); n > 0 && &s.completionSlab[n-1] == c {
+		s.completionSlab[n-1] = challenge.Completion{}
+		s.completionSlab = s.completionSlab[:n-1]
+	}
 	s.dropIfEmpty(key.EnrolmentID, rec)
 }
 

@@ -44,6 +44,10 @@ type Store struct {
 	// insert appends to a chunk that is already in cache.
 	completionIDs *index[uuid.UUID]
 	idempotency   map[string]challenge.CompletionKey
+	// The completions themselves live in completionSlab's blocks, so that
+	// a completion costs no allocation of its own and an enrolment's list
+	// moves small references when it grows.
+	completionSlab []challenge.Completion
 
 	audit   map[uuid.UUID]*storage.AuditEntry
 	auditBy map[auditGroup]*index[uuid.UUID]
@@ -98,7 +102,7 @@ type enrolmentRec struct {
 	// completions are sorted by (Day, ActivityID): the listing order, and
 	// a binary search finds a key. An enrolment has tens of completions,
 	// so a sorted slice beats a tree.
-	completions []challenge.Completion
+	completions []completionRef
 	// awards are sorted by (BadgeID, Tier, Day): the listing order, and a
 	// binary search finds a key. Small references (key and pointer), so
 	// that a daily badge inserted mid-list moves 40 bytes per award, and a
@@ -252,7 +256,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.programmes, s.programmeIDs = nil, nil
 	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
-	s.completionIDs, s.idempotency = nil, nil
+	s.completionIDs, s.idempotency, s.completionSlab = nil, nil, nil
 	s.audit, s.auditBy = nil, nil
 	s.awardIDs, s.awardSlab, s.evidence, s.holders = nil, nil, nil, nil
 	s.scoreBoards, s.subjectScores = nil, nil

@@ -90,6 +90,10 @@ type completeOp struct {
 	events []Event
 	scores []scoreChange // rows to apply to the rank index after commit
 	badges badgeScratch  // buffers of the badge evaluation
+	// careful is set when a combined write (storage.CompletionRecorder)
+	// met a conflict: the next attempts insert the completion first, so
+	// that a conflict there can be read and replayed in the transaction.
+	careful bool
 }
 
 func newCompleteOp(e *Engine) *completeOp {
@@ -103,7 +107,7 @@ func newCompleteOp(e *Engine) *completeOp {
 func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
 	var err error
 	op.scores = op.scores[:0]
-	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges)
+	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges, &op.careful)
 	return err
 }
 
@@ -126,7 +130,7 @@ func validateCompleteRequest(req CompleteRequest) error {
 }
 
 // complete is one attempt of Complete inside tx.
-func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch) (Outcome, []Event, error) {
+func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch, careful *bool) (Outcome, []Event, error) {
 	if req.IdempotencyKey != "" {
 		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
 		switch {
@@ -192,15 +196,21 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 		Points:         activity.Points,
 		Outcome:        en.Progress.Snapshot(),
 	}
-	// Insert first and read only on a conflict: the common case costs no
-	// read, and the unique key decides races between writers.
-	if err := tx.InsertCompletion(ctx, c); err != nil {
-		if errors.Is(err, storage.ErrConflict) {
-			if out, evs, rerr := replayKey(ctx, tx, key, events); !errors.Is(rerr, storage.ErrNotFound) {
-				return out, evs, rerr
+	// Where the store can write the completion and the enrolment in one
+	// statement, that happens at the end. Otherwise, or after that met a
+	// conflict, insert first and read only on a conflict: the common case
+	// costs no read, and the unique key decides races between writers.
+	recorder, combined := tx.(storage.CompletionRecorder)
+	combined = combined && !*careful
+	if !combined {
+		if err := tx.InsertCompletion(ctx, c); err != nil {
+			if errors.Is(err, storage.ErrConflict) {
+				if out, evs, rerr := replayKey(ctx, tx, key, events); !errors.Is(rerr, storage.ErrNotFound) {
+					return out, evs, rerr
+				}
 			}
+			return Outcome{}, events, err
 		}
-		return Outcome{}, events, err
 	}
 	if listen {
 		h := header(&en, now)
@@ -221,6 +231,16 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 	}
 	if *scores, err = e.addScores(ctx, tx, ed, &en, before, day, now, *scores); err != nil {
 		return Outcome{}, events, err
+	}
+	if combined {
+		if err := recorder.RecordCompletion(ctx, c, en); err != nil {
+			// A conflict may be a recorded (perhaps revoked) completion,
+			// which only the careful path can tell; the attempt is
+			// rolled back and run again.
+			*careful = *careful || errors.Is(err, storage.ErrConflict)
+			return Outcome{}, events, err
+		}
+		return Outcome{Completion: c, Badges: earned}, events, nil
 	}
 	if err := tx.UpdateEnrolment(ctx, en); err != nil {
 		return Outcome{}, events, err

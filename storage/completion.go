@@ -41,3 +41,22 @@ type CompletionWriter interface {
 	// already revoked.
 	RevokeCompletion(ctx context.Context, key challenge.CompletionKey, r challenge.Revocation) error
 }
+
+// CompletionRecorder is an optional interface of a write transaction
+// (check with a type assertion on the [Tx] given to Update's fn): it records
+// a new completion and the enrolment it changed in one step, where the
+// database can do both in one statement (a PostgreSQL data-modifying WITH),
+// saving a round trip on the hot path of a completion.
+//
+// RecordCompletion has the effect of InsertCompletion(c) followed by
+// UpdateEnrolment(e), with their errors: ErrNotFound when e does not exist,
+// ErrConflict when e's stored version differs or when a completion with c's
+// key or ID, or c's idempotency key, exists. After an error the adapter may
+// have applied part of the work, so it must make sure that the transaction
+// does not commit, even if fn ignores the error and returns nil: fn should
+// return the error. Callers that need to tell the conflicts apart, or to
+// read on in the transaction after one (to replay a recorded completion,
+// say), use the two calls instead.
+type CompletionRecorder interface {
+	RecordCompletion(ctx context.Context, c challenge.Completion, e challenge.Enrolment) error
+}

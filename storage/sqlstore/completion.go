@@ -124,6 +124,71 @@ func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error
 		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason)
 }
 
+// recordCompletionPostgres updates the enrolment (a compare-and-swap on its
+// version) and, only if that matched, inserts the completion; it returns how
+// many rows each part wrote. Unique violations on the completion are
+// absorbed by ON CONFLICT, so they leave the transaction usable.
+const recordCompletionPostgres = `WITH upd AS (
+	UPDATE habitkit_enrolments SET programme_version = ?, team_id = ?, cohort_id = ?, data = ?, version = version + 1
+	WHERE id = ? AND version = ? RETURNING id
+), ins AS (
+	INSERT INTO habitkit_completions (` + completionColumns + `)
+	SELECT ?::uuid, ?::integer, ?::text, ?::uuid, ?::text, ?::text, ?::text, ?::timestamptz, ?::bigint, ?::jsonb, ?::timestamptz, ?::text, ?::text
+	FROM upd ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM ins)`
+
+// RecordCompletion implements [storage.CompletionRecorder]. On PostgreSQL
+// it is one statement; elsewhere it is InsertCompletion then
+// UpdateEnrolment. When the enrolment was updated but the completion could
+// not be inserted, the transaction is spoilt: it will not commit.
+func (t *tx) RecordCompletion(ctx context.Context, c challenge.Completion, e challenge.Enrolment) error {
+	if t.s.d.kind() != Postgres {
+		if err := t.InsertCompletion(ctx, c); err != nil {
+			return err
+		}
+		if err := t.UpdateEnrolment(ctx, e); err != nil {
+			return t.spoil(err)
+		}
+		return nil
+	}
+	op := "record completion of " + keyString(c.CompletionKey)
+	outcome, err := json.Marshal(c.Outcome)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	data, err := encodeEnrolmentData(e)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	var at, by, reason any
+	if r := c.Revocation; r != nil {
+		at, by, reason = t.timeArg(r.At), r.Actor, r.Reason
+	}
+	var updated, inserted int64
+	if err := t.queryRow(ctx, op, recordCompletionPostgres, []any{
+		e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version,
+		c.EnrolmentID, c.Day, c.ActivityID, c.ID, c.ProgrammeID, c.VariationID, nullString(c.IdempotencyKey),
+		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason,
+	}, &updated, &inserted); err != nil {
+		return err
+	}
+	switch {
+	case updated == 1 && inserted == 1:
+		return nil
+	case updated == 1:
+		return t.spoil(fmt.Errorf("sqlstore: %s: %w: a completion with the same key, ID or idempotency key exists", op, storage.ErrConflict))
+	}
+	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_enrolments WHERE id = ?", e.ID)
+	switch {
+	case err != nil:
+		return err
+	case !ok:
+		return notFound(op)
+	}
+	return fmt.Errorf("sqlstore: %s: %w: enrolment %s: the stored version differs from %d", op, storage.ErrConflict, e.ID, e.Version)
+}
+
 // RevokeCompletion implements [storage.CompletionWriter.RevokeCompletion].
 func (t *tx) RevokeCompletion(ctx context.Context, key challenge.CompletionKey, r challenge.Revocation) error {
 	op := "revoke completion of " + keyString(key)

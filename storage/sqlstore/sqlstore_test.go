@@ -123,10 +123,6 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// TestConformanceSQLiteSearchPlans runs the conformance suite on SQLite
-// with every search starting from the full-text table, then with every
-// search walking the feed's order: the two plans the adapter chooses
-// between must return the same reflections.
 // TestConformanceSearchPlans runs the suite with every search forced to
 // start from the full-text index and then from the feed's order, on the
 // databases whose adapter chooses between the two, so both plans are proven

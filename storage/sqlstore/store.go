@@ -150,6 +150,10 @@ func (s *Store) attempt(ctx context.Context, op string, write bool, fn func(cont
 		// fn swallowed a retryable error; the transaction cannot commit.
 		return true, fmt.Errorf("sqlstore: %s: %w", op, t.failed)
 	}
+	if t.spoilt != nil {
+		// fn swallowed the error of a half-done write.
+		return false, fmt.Errorf("sqlstore: %s: %w", op, t.spoilt)
+	}
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("sqlstore: %s: commit: %w", op, err)
 	}

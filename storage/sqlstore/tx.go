@@ -106,9 +106,17 @@ type tx struct {
 	// the transaction is retried or rolled back, never committed, even if
 	// fn swallowed the error.
 	failed error
+	// spoilt is set when a statement may have done part of its work and
+	// then failed (see RecordCompletion): no further statement runs and the
+	// transaction is rolled back, never committed, even if fn swallowed the
+	// error. Unlike failed, it is not retried by the store.
+	spoilt error
 }
 
-var _ storage.Tx = (*tx)(nil)
+var (
+	_ storage.Tx                 = (*tx)(nil)
+	_ storage.CompletionRecorder = (*tx)(nil)
+)
 
 // readTx exposes only the read methods of a tx, so that fn in View cannot
 // type-assert its way to the writers.
@@ -133,12 +141,25 @@ func (t *tx) wrap(ctx context.Context, op string, err error) error {
 	return fmt.Errorf("sqlstore: %s: %w", op, err)
 }
 
-// check refuses to run a statement once the transaction failed.
+// check refuses to run a statement once the transaction failed or was
+// spoilt.
 func (t *tx) check(op string) error {
 	if t.failed != nil {
 		return fmt.Errorf("sqlstore: %s: transaction already failed: %w", op, t.failed)
 	}
+	if t.spoilt != nil {
+		return fmt.Errorf("sqlstore: %s: transaction already spoilt: %w", op, t.spoilt)
+	}
 	return nil
+}
+
+// spoil marks the transaction as never to commit because of err, and
+// returns err.
+func (t *tx) spoil(err error) error {
+	if t.spoilt == nil {
+		t.spoilt = err
+	}
+	return err
 }
 
 // exec runs a statement and returns the number of rows it affected.

@@ -56,13 +56,12 @@ type Features struct {
 }
 
 // Run runs every case of the suite as subtests of t, grouped by noun:
-// Programmes, Enrolments, Completions, Audit, Awards, Scores, Tx, Copies,
-// Paging and Concurrency (Awards and Scores hold their own rollback, copy,
-// paging and concurrency cases). Cases within a group run in parallel on one shared store;
-// Programmes, Enrolments, Completions, Audit, Awards, Reflections, Tx,
-// Copies, Paging and Concurrency (Awards and Reflections hold their own
-// copy, paging and rollback cases). Cases within a group run in parallel on one shared store;
-// a few ask NewStore for a store of their own.
+// Programmes, Enrolments, Completions (with the optional
+// storage.CompletionRecorder, when the store's transactions have it),
+// Audit, Awards, Scores, Reflections, Tx, Copies, Paging and Concurrency
+// (Awards, Scores and Reflections hold their own rollback, copy, paging and
+// concurrency cases). Cases within a group run in parallel on one shared
+// store; a few ask NewStore for a store of their own.
 func (s Suite) Run(t *testing.T) {
 	if s.NewStore == nil {
 		t.Fatal("storagetest: Suite.NewStore is nil")
@@ -71,6 +70,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("Programmes", h.testProgrammes)
 	t.Run("Enrolments", h.testEnrolments)
 	t.Run("Completions", h.testCompletions)
+	t.Run("CompletionRecorder", h.testCompletionRecorder)
 	t.Run("Audit", h.testAudit)
 	t.Run("Awards", h.testAwards)
 	t.Run("Scores", h.testScores)

@@ -128,6 +128,7 @@ type Index struct {
 	live    int    // members in the tree
 	root    *inner // never nil; height 1 means its children are leaves
 	height  int
+	tally   tally // members per score, for ranks without a descent
 }
 
 // New returns an empty Index that ranks with r. A value of r that is
@@ -135,7 +136,7 @@ type Index struct {
 func New(r Ranking) *Index {
 	root := &inner{n: 1}
 	root.leaves[0] = &leaf{}
-	return &Index{ranking: r, m: newMembers(), root: root, height: 1}
+	return &Index{ranking: r, m: newMembers(), root: root, height: 1, tally: newTally()}
 }
 
 // Ranking returns the rule the index ranks by.
@@ -150,22 +151,40 @@ func (ix *Index) Len() int { return ix.live }
 // existing member allocates nothing unless a node splits. A member's
 // version (see SetVersioned) is left as it was.
 func (ix *Index) Set(member string, score, at int64) {
-	id, slot, ok := ix.m.find(member)
-	if !ok {
-		id = ix.m.add(member, slot)
+	var pt treePath
+	ok := ix.descend(&key{score: score, at: at, ref: noRef, name: member}, &pt)
+	_, r, slot, found := ix.m.findRec(member)
+	if !found {
+		r = ix.m.rec(ix.m.add(member, slot))
 	}
-	ix.set(id, member, score, at)
+	ix.set(r, member, score, at, &pt, ok)
 }
 
-// set places id (named member) at score and at in the tree.
-func (ix *Index) set(id uint32, member string, score, at int64) {
-	r := ix.m.rec(id)
+// set places r (named member) at score and at in the tree. pt is the
+// path to the new place if hasPath; the caller finds it (with descend)
+// before it looks r up, because the new place depends only on the
+// arguments: the cache misses of that descent then overlap those of the
+// lookup.
+func (ix *Index) set(r *record, member string, score, at int64, pt *treePath, hasPath bool) {
 	switch r.state() {
 	case stLive:
 		if r.score == score && r.at == at {
 			return
 		}
-		ix.delete(&key{score: r.score, at: r.at, ref: r.name, name: member})
+		if r.score != score {
+			ix.tally.add(r.score, -1, ix.live)
+			ix.tally.add(score, 1, ix.live)
+		}
+		old := key{score: r.score, at: r.at, ref: r.name, name: member}
+		r.score, r.at = score, at
+		to := key{score: score, at: at, ref: r.name, name: member}
+		if !hasPath {
+			ix.delete(&old)
+			ix.insert(&to)
+			return
+		}
+		ix.move(&old, &to, pt)
+		return
 	case stDead:
 		ix.m.dead--
 		ix.live++
@@ -175,6 +194,7 @@ func (ix *Index) set(id uint32, member string, score, at int64) {
 	default: // new
 		ix.live++
 	}
+	ix.tally.add(score, 1, ix.live)
 	r.score, r.at = score, at
 	r.setState(stLive)
 	ix.insert(&key{score: score, at: at, ref: r.name, name: member})
@@ -186,15 +206,17 @@ func (ix *Index) set(id uint32, member string, score, at int64) {
 // repeated or late update never rolls the member back. It reports whether
 // it applied the update.
 func (ix *Index) SetVersioned(member string, score, at, version int64) bool {
-	id, slot, ok := ix.m.find(member)
-	if ok && ix.version(id) >= version || !ok && version <= 0 {
+	var pt treePath
+	hasPath := version > 0 && ix.descend(&key{score: score, at: at, ref: noRef, name: member}, &pt)
+	_, r, slot, ok := ix.m.findRec(member)
+	if ok && r.versionOf() >= version || !ok && version <= 0 {
 		return false
 	}
 	if !ok {
-		id = ix.m.add(member, slot)
+		r = ix.m.rec(ix.m.add(member, slot))
 	}
-	ix.set(id, member, score, at)
-	ix.m.rec(id).version = version
+	ix.set(r, member, score, at, &pt, hasPath)
+	r.version = version
 	return true
 }
 
@@ -233,8 +255,10 @@ func (ix *Index) Version(member string) (int64, bool) {
 }
 
 // version returns id's version, 0 for a forgotten member.
-func (ix *Index) version(id uint32) int64 {
-	r := ix.m.rec(id)
+func (ix *Index) version(id uint32) int64 { return ix.m.rec(id).versionOf() }
+
+// versionOf returns r's version, 0 for a forgotten member.
+func (r *record) versionOf() int64 {
 	if r.state() == stDead {
 		return 0
 	}
@@ -269,6 +293,7 @@ func (ix *Index) takeOut(id uint32, member string, st uint32) {
 	case stLive:
 		ix.delete(&key{score: r.score, at: r.at, ref: r.name, name: member})
 		ix.live--
+		ix.tally.add(r.score, -1, ix.live)
 	case stDead:
 		ix.m.dead--
 	case stTomb:
@@ -397,19 +422,42 @@ func (ix *Index) Tied(member string) int {
 	if !ok {
 		return 0
 	}
+	if ix.tally.on() {
+		_, tied := ix.tally.around(r.score)
+		return tied
+	}
 	above, atLeast := ix.countAround(ix.root, ix.height, r.score)
 	return atLeast - above
 }
 
 // Standing returns member's entry, rank, position and the number of members
-// tied with it, from one lookup and one descent (the paths to the member
-// and to either end of its run of equal scores part only near the leaves).
+// tied with it, from one lookup and one descent: the descent to the member
+// gives the position, and the tally (the count of members per score) the
+// rank and ties. Without a tally (see index_tally.go) the paths to the
+// member and to either end of its run of equal scores share one descent,
+// parting only near the leaves.
 func (ix *Index) Standing(member string) (Standing, bool) {
 	_, r, ok := ix.lookup(member)
 	if !ok {
 		return Standing{}, false
 	}
 	k := key{score: r.score, at: r.at, ref: r.name, name: member}
+	if ix.tally.on() {
+		// The tally gives the rank and ties from cache; only the position
+		// needs a descent.
+		above, tied := ix.tally.around(r.score)
+		p, _, _ := ix.locate(&k)
+		st := Standing{
+			Entry:    Entry{Member: member, Score: r.score, At: r.at},
+			Rank:     above + 1,
+			Position: p,
+			Tied:     tied,
+		}
+		if ix.ranking == FirstReached {
+			st.Rank = p + 1
+		}
+		return st, true
+	}
 	base := 0
 	n := ix.root
 	for h := ix.height; ; h-- {
@@ -443,6 +491,9 @@ func (ix *Index) Standing(member string) (Standing, bool) {
 // CountAbove returns the number of members with a score strictly higher
 // than score.
 func (ix *Index) CountAbove(score int64) int {
+	if ix.tally.on() {
+		return ix.tally.countAbove(score)
+	}
 	return countAbove(ix.root, ix.height, score)
 }
 
@@ -882,6 +933,68 @@ func (n *inner) clearFrom(i int) {
 	clear(n.counts[i:])
 	clear(n.inners[i:])
 	clear(n.leaves[i:])
+}
+
+// maxPath bounds the height a path holds: with at least 16 children per
+// node below the root, a tree of 2^32 entries is 8 high.
+const maxPath = 10
+
+// noRef is a ref no name ever has (storeName stops one short of it). A
+// key with it is ordered among equal scores and times by its name alone.
+const noRef = 1<<32 - 1
+
+// treePath is a descent from the root to a leaf: the node and the child taken
+// at each height (index h-1 for height h), and the leaf.
+type treePath struct {
+	nodes [maxPath]*inner
+	kids  [maxPath]int
+	leaf  *leaf
+	fill  int // the leaf's entry count, read during the descent
+}
+
+// descend fills p with the path to k's place. It reads the leaf's count,
+// so that the leaf's cache miss is under way before the caller needs it.
+// It returns false if the tree is too high for a path.
+func (ix *Index) descend(k *key, p *treePath) bool {
+	if ix.height > maxPath {
+		return false
+	}
+	n := ix.root
+	for h := ix.height; ; h-- {
+		i := n.child(ix, k)
+		p.nodes[h-1], p.kids[h-1] = n, i
+		if h == 1 {
+			p.leaf = n.leaves[i]
+			p.fill = p.leaf.n
+			return true
+		}
+		n = n.inners[i]
+	}
+}
+
+// move moves an entry from key from to key to, where to's path is pt (from
+// descend, with the tree unchanged since). When neither leaf must split or
+// merge (the common case), it moves the entry in place, with no second
+// descent for to, rather than deleting and inserting.
+func (ix *Index) move(from, to *key, pt *treePath) {
+	var pf treePath
+	if !ix.descend(from, &pf) {
+		ix.delete(from)
+		ix.insert(to)
+		return
+	}
+	lf, lt := pf.leaf, pt.leaf
+	if lf != lt && (pf.fill <= leafMin || pt.fill == leafCap) {
+		ix.delete(from)
+		ix.insert(to)
+		return
+	}
+	lf.removeAt(lf.search(ix, from))
+	lt.insertAt(lt.search(ix, to), to)
+	for h := range ix.height {
+		pf.nodes[h].counts[pf.kids[h]]--
+		pt.nodes[h].counts[pt.kids[h]]++
+	}
 }
 
 // delete removes k, which must be present. It shrinks the tree when the

@@ -141,6 +141,26 @@ func (m *members) find(name string) (id uint32, slot int, ok bool) {
 	}
 }
 
+// findRec is find that also returns the record. Like findLive it loads
+// the record's state before it compares the name, so that the two cache
+// misses overlap; a slot never holds a free record, so the state check
+// that keeps the load is always true.
+func (m *members) findRec(name string) (id uint32, r *record, slot int, ok bool) {
+	mask := len(m.slots) - 1
+	for i := m.home(m.hash(name)); ; i = (i + 1) & mask {
+		s := m.slots[i]
+		if s == 0 {
+			return 0, nil, i, false
+		}
+		id := uint32(s) - 1
+		r := m.rec(id)
+		st := r.state()
+		if m.slotName(s) == name {
+			return id, r, i, st != stFree
+		}
+	}
+}
+
 // findLive returns name's id and record if its state is stLive. It
 // loads the record before it compares the name, so that the two cache
 // misses (record and name) overlap rather than follow each other.

@@ -164,6 +164,11 @@ func runProperty(t *testing.T, r leaderboard.Ranking, seed uint64, sh propertySh
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 0x1eade7b0a7d))
 	ix := leaderboard.New(r)
+	if seed%4 == 1 {
+		// A low limit switches the tally off part-way, so that the
+		// answers from the main tree alone are checked too.
+		leaderboard.LimitTally(ix, int(sh.maxScore/2)+1)
+	}
 	m := &model{ranking: r}
 	members := make([]string, sh.pool)
 	for i := range members {
@@ -212,6 +217,9 @@ func runProperty(t *testing.T, r leaderboard.Ranking, seed uint64, sh propertySh
 		if op%sh.checkEach == 0 || op == sh.ops-1 {
 			if err := leaderboard.CheckInvariants(ix); err != nil {
 				fail(op, "invariants: %v", err)
+			}
+			if err := leaderboard.CheckTally(ix); err != nil {
+				fail(op, "tally: %v", err)
 			}
 			if got := ix.Range(0, ix.Len()); !slices.Equal(got, m.entries) && !(len(got) == 0 && len(m.entries) == 0) {
 				fail(op, "full listing differs:\n got %v\nwant %v", got, m.entries)
@@ -340,6 +348,9 @@ func TestIndexGrowShrink(t *testing.T) {
 				t.Helper()
 				if err := leaderboard.CheckInvariants(ix); err != nil {
 					t.Fatalf("seed %d, %s op %d: %v", seed, step, op, err)
+				}
+				if err := leaderboard.CheckTally(ix); err != nil {
+					t.Fatalf("seed %d, %s op %d: tally: %v", seed, step, op, err)
 				}
 				sorted := make([]leaderboard.Entry, 0, len(want))
 				for _, e := range want {

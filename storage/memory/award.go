@@ -198,11 +198,7 @@ func (s *Store) placeAward(rec *enrolmentRec, i int, a storage.Award) {
 		// Capped, so that an append to it cannot reach the next bytes.
 		a.Evidence = s.evidence[at : at+n : at+n]
 	}
-	if len(s.awardSlab) == cap(s.awardSlab) {
-		s.awardSlab = make([]storage.Award, 0, awardBlock)
-	}
-	s.awardSlab = append(s.awardSlab, a)
-	p := &s.awardSlab[len(s.awardSlab)-1]
+	p := place(&s.awardSlab, awardBlock, a)
 	if rec.awards == nil {
 		// An enrolment that earns a badge soon earns more (a first
 		// completion earns the first-day and the daily badge): starting

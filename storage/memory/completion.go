@@ -166,11 +166,7 @@ func (w *writer) InsertCompletion(ctx context.Context, c challenge.Completion) e
 	if c.Revocation != nil {
 		c.Revocation.At = c.Revocation.At.UTC()
 	}
-	if len(s.completionSlab) == cap(s.completionSlab) {
-		s.completionSlab = make([]challenge.Completion, 0, completionBlock)
-	}
-	s.completionSlab = append(s.completionSlab, c)
-	p := &s.completionSlab[len(s.completionSlab)-1]
+	p := place(&s.completionSlab, completionBlock, c)
 	if rec.completions == nil {
 		// Most who complete once complete again: four saves growing
 		// through one and two.

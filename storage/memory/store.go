@@ -499,3 +499,15 @@ func copyBadges(refs []challenge.BadgeRef, words []uint64, src []challenge.Badge
 	}
 	return refs, words
 }
+
+// place stores v in the newest block of blk, starting a new block of n
+// values when that one is full, and returns where v lives. A block is
+// never grown, so the pointer stays valid for as long as the store holds
+// it: records cost no allocation of their own.
+func place[T any](blk *[]T, n int, v T) *T {
+	if len(*blk) == cap(*blk) {
+		*blk = make([]T, 0, n)
+	}
+	*blk = append(*blk, v)
+	return &(*blk)[len(*blk)-1]
+}

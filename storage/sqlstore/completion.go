@@ -110,18 +110,26 @@ func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cu
 // InsertCompletion implements [storage.CompletionWriter.InsertCompletion].
 func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error {
 	op := "insert completion of " + keyString(c.CompletionKey)
-	outcome, err := json.Marshal(c.Outcome)
+	args, err := t.completionArgs(c)
 	if err != nil {
 		return fmt.Errorf("sqlstore: %s: %w", op, err)
+	}
+	return t.insert(ctx, op,
+		"INSERT INTO habitkit_completions ("+completionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
+}
+
+// completionArgs returns c's values in the order of completionColumns.
+func (t *tx) completionArgs(c challenge.Completion) ([]any, error) {
+	outcome, err := json.Marshal(c.Outcome)
+	if err != nil {
+		return nil, err
 	}
 	var at, by, reason any
 	if r := c.Revocation; r != nil {
 		at, by, reason = t.timeArg(r.At), r.Actor, r.Reason
 	}
-	return t.insert(ctx, op,
-		"INSERT INTO habitkit_completions ("+completionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		c.EnrolmentID, c.Day, c.ActivityID, c.ID, c.ProgrammeID, c.VariationID, nullString(c.IdempotencyKey),
-		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason)
+	return []any{c.EnrolmentID, c.Day, c.ActivityID, c.ID, c.ProgrammeID, c.VariationID, nullString(c.IdempotencyKey),
+		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason}, nil
 }
 
 // recordCompletionPostgres updates the enrolment (a compare-and-swap on its
@@ -153,24 +161,17 @@ func (t *tx) RecordCompletion(ctx context.Context, c challenge.Completion, e cha
 		return nil
 	}
 	op := "record completion of " + keyString(c.CompletionKey)
-	outcome, err := json.Marshal(c.Outcome)
-	if err != nil {
-		return fmt.Errorf("sqlstore: %s: %w", op, err)
-	}
 	data, err := encodeEnrolmentData(e)
 	if err != nil {
 		return fmt.Errorf("sqlstore: %s: %w", op, err)
 	}
-	var at, by, reason any
-	if r := c.Revocation; r != nil {
-		at, by, reason = t.timeArg(r.At), r.Actor, r.Reason
+	cargs, err := t.completionArgs(c)
+	if err != nil {
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
 	}
+	args := append([]any{e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version}, cargs...)
 	var updated, inserted int64
-	if err := t.queryRow(ctx, op, recordCompletionPostgres, []any{
-		e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version,
-		c.EnrolmentID, c.Day, c.ActivityID, c.ID, c.ProgrammeID, c.VariationID, nullString(c.IdempotencyKey),
-		t.timeArg(c.CompletedAt), c.Points, string(outcome), at, by, reason,
-	}, &updated, &inserted); err != nil {
+	if err := t.queryRow(ctx, op, recordCompletionPostgres, args, &updated, &inserted); err != nil {
 		return err
 	}
 	switch {
@@ -179,14 +180,7 @@ func (t *tx) RecordCompletion(ctx context.Context, c challenge.Completion, e cha
 	case updated == 1:
 		return t.spoil(fmt.Errorf("sqlstore: %s: %w: a completion with the same key, ID or idempotency key exists", op, storage.ErrConflict))
 	}
-	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_enrolments WHERE id = ?", e.ID)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return notFound(op)
-	}
-	return fmt.Errorf("sqlstore: %s: %w: enrolment %s: the stored version differs from %d", op, storage.ErrConflict, e.ID, e.Version)
+	return t.enrolmentNotUpdated(ctx, op, e.ID)
 }
 
 // RevokeCompletion implements [storage.CompletionWriter.RevokeCompletion].

@@ -237,7 +237,14 @@ func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
 	if err != nil || n > 0 {
 		return err
 	}
-	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_enrolments WHERE id = ?", e.ID)
+	return t.enrolmentNotUpdated(ctx, op, e.ID)
+}
+
+// enrolmentNotUpdated explains why a compare-and-swap update of enrolment
+// id matched no row: ErrNotFound when it does not exist, else ErrConflict
+// because its stored version differs.
+func (t *tx) enrolmentNotUpdated(ctx context.Context, op string, id uuid.UUID) error {
+	ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_enrolments WHERE id = ?", id)
 	switch {
 	case err != nil:
 		return err

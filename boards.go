@@ -273,15 +273,15 @@ func indexKey(k storage.BoardKey) string {
 	return strings.Join([]string{k.ProgrammeID, k.BoardID, k.Period, k.Partition}, "\x1f")
 }
 
-// indexUpdate turns a stored row into a rank index update: hidden people
-// are taken off the board that others see when the programme hides them.
+// indexUpdate turns a stored row into a rank index update: rows that are
+// off the board (see offBoard) are removed from it.
 func indexUpdate(c *scoreChange) rankindex.Update {
 	return rankindex.Update{
 		Member:  c.row.Subject,
 		Score:   rankScore(c.board, &c.row),
 		At:      c.row.ReachedAt.UnixNano(),
 		Version: c.row.Version,
-		Remove:  c.row.Hidden && c.optOut == leaderboard.OptOutHidden,
+		Remove:  offBoard(c.board, c.optOut, &c.row),
 	}
 }
 
@@ -359,14 +359,87 @@ func (e *Engine) SetBoardsOptOut(ctx context.Context, enrolmentID uuid.UUID, opt
 
 // moveTeam moves en from old's team to its new team on ed's boards: one
 // member fewer on the old team's current rows, one more on the new team's,
-// and the person's rows over the whole programme relabelled with the new
-// team. Points already earned stay with the team that earned them.
+// and the person's current rows carried to the new team (see
+// carryPersonRows). Points already earned stay with the team that earned
+// them.
 func (e *Engine) moveTeam(ctx context.Context, tx storage.Tx, ed *edition, old, en *challenge.Enrolment, today int, now time.Time, out []scoreChange) ([]scoreChange, error) {
 	out, err := e.joinBoards(ctx, tx, ed, old, -1, today, now, out)
 	if err != nil {
 		return out, err
 	}
-	return e.joinBoards(ctx, tx, ed, en, 1, today, now, out)
+	if out, err = e.joinBoards(ctx, tx, ed, en, 1, today, now, out); err != nil {
+		return out, err
+	}
+	return e.carryPersonRows(ctx, tx, ed, old, en, today, now, out)
+}
+
+// carryPersonRows moves en's rows on boards of people to its new team, for
+// the whole programme and for the current period. On a board split by team
+// the row in the new team's partition takes the score of the row in the old
+// one, which is relabelled with the new team: that takes it off the old
+// team's board (see offBoard) while keeping its version, so that moving
+// back later brings it back. On other boards the row is relabelled, so that
+// the team's member board lists en under its new team at once. Rows of
+// past periods stay as they were: those were earned in the old team.
+func (e *Engine) carryPersonRows(ctx context.Context, tx storage.Tx, ed *edition, old, en *challenge.Enrolment, today int, now time.Time, out []scoreChange) ([]scoreChange, error) {
+	subject := personSubject(en.ParticipantID)
+	relabel := storage.ScoreDelta{TeamID: en.TeamID, Hidden: en.BoardsOptOut, At: now}
+	for i := range ed.boards.Boards {
+		b := &ed.boards.Boards[i]
+		if b.Subject != leaderboard.People {
+			continue
+		}
+		period := ""
+		if b.Period != leaderboard.WholeProgramme {
+			if today < 1 {
+				continue
+			}
+			period, _ = periodOf(b, nominalDate(en, today))
+		}
+		from := boardKey(en.ProgrammeID, b, period, partition(b, old))
+		row, err := tx.GetScore(ctx, from, subject)
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			continue // nothing scored there yet
+		case err != nil:
+			return out, err
+		}
+		to := boardKey(en.ProgrammeID, b, period, partition(b, en))
+		if to != from {
+			held := int64(0)
+			switch prev, err := tx.GetScore(ctx, to, subject); {
+			case err == nil:
+				held = prev.Value
+			case !errors.Is(err, storage.ErrNotFound):
+				return out, err
+			}
+			carried := relabel
+			carried.Value = row.Value - held
+			moved, err := tx.AddScore(ctx, to, subject, carried)
+			if err != nil {
+				return out, err
+			}
+			out = append(out, scoreChange{row: moved, board: b, optOut: ed.boards.OptOut})
+		} else if row.TeamID == en.TeamID {
+			continue
+		}
+		if row, err = tx.AddScore(ctx, from, subject, relabel); err != nil {
+			return out, err
+		}
+		out = append(out, scoreChange{row: row, board: b, optOut: ed.boards.OptOut})
+	}
+	return out, nil
+}
+
+// offBoard reports whether row is kept off the board others see: a hidden
+// person when the programme hides those who opted out, and a person's row
+// left in a team's partition of a board split by team after they moved to
+// another team (the row names their new team).
+func offBoard(b *leaderboard.Board, optOut leaderboard.OptOut, row *storage.Score) bool {
+	if row.Hidden && optOut == leaderboard.OptOutHidden {
+		return true
+	}
+	return b.Subject == leaderboard.People && b.Scope == leaderboard.ScopeTeam && string(row.TeamID) != row.Partition
 }
 
 // positionSources is what settling a final position changes.

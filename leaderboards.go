@@ -390,6 +390,9 @@ func (e *Engine) Standing(ctx context.Context, q BoardQuery) (Standing, error) {
 		if err != nil {
 			return err
 		}
+		if r.board.Subject == leaderboard.People && r.board.Scope == leaderboard.ScopeTeam && string(row.TeamID) != row.Partition {
+			return fmt.Errorf("%s left team %q of board %q: %w", subject, row.Partition, r.board.ID, ErrNotRanked)
+		}
 		st.BoardRow = BoardRow{Subject: subject, TeamID: en.TeamID, You: true, Members: row.Members}
 		if r.board.Subject == leaderboard.People {
 			st.ParticipantID = en.ParticipantID

@@ -456,6 +456,7 @@ func TestLeaderboardsSQL(t *testing.T) {
 			t.Run("PeriodsAndRevocations", func(t *testing.T) { testPeriodsAndRevocations(t, newStore(t), nil) })
 			t.Run("OptOutNeverLeaks", func(t *testing.T) { testOptOutNeverLeaks(t, newStore, noIndex, 20) })
 			t.Run("WarmsFromStorage", func(t *testing.T) { testWarmsFromStorage(t, newStore(t), nil) })
+			t.Run("TeamMoveCarriesPersonRows", func(t *testing.T) { testTeamMoveCarriesPersonRows(t, newStore(t), noIndex) })
 		})
 	}
 }
@@ -473,6 +474,7 @@ func TestLeaderboardsRedis(t *testing.T) {
 	t.Run("OptOutNeverLeaks", func(t *testing.T) {
 		testOptOutNeverLeaks(t, func(*testing.T) storage.Store { return nil }, newIndex, 20)
 	})
+	t.Run("TeamMoveCarriesPersonRows", func(t *testing.T) { testTeamMoveCarriesPersonRows(t, nil, newIndex) })
 	t.Run("TwoEnginesShareBoards", func(t *testing.T) {
 		store, index := memory.New(nil), newIndex(t)
 		f := newBoardFixture(t, store, leaderboard.OptOutHidden, index)
@@ -577,4 +579,87 @@ func TestLeaderboardRecoversFromAFailedIndexUpdate(t *testing.T) {
 
 	assert.Equal(t, []rankLine{{"bob", 1, 15}, {"ann", 2, 10}}, lines(f.board("people", "", "")),
 		"the board was warmed again from the stored scores")
+}
+
+// TestLeaderboardTeamMoveCarriesPersonRows moves a participant between
+// teams and back: on boards of people split by team, they leave the old
+// team's board and stand on the new team's with their whole score (for the
+// programme and for the current period), past periods keep the team they
+// were earned in, the member boards of a programme-wide board follow at
+// once, and an engine that warms its index from storage sees the same.
+func TestLeaderboardTeamMoveCarriesPersonRows(t *testing.T) {
+	testTeamMoveCarriesPersonRows(t, nil, noIndex)
+}
+
+func testTeamMoveCarriesPersonRows(t *testing.T, store storage.Store, newIndex func(*testing.T) rankindex.Index) {
+	f := newFixture(t, store, func(o *habitkit.Options) { o.RankIndex = newIndex(t) })
+	_, err := f.engine.PublishDefinition(f.ctx, habitkit.Definition{Programme: testProgramme(), Leaderboards: leaderboard.Settings{
+		OptOut: leaderboard.OptOutHidden,
+		Boards: []leaderboard.Board{
+			{ID: "people", Title: "Everyone", Subject: leaderboard.People},
+			{ID: "weekly", Title: "This week", Subject: leaderboard.People, Period: leaderboard.Weekly, Metric: leaderboard.Completions},
+			{ID: "team", Title: "My team", Subject: leaderboard.People, Scope: leaderboard.ScopeTeam},
+			{ID: "team-weekly", Title: "My team this week", Subject: leaderboard.People, Scope: leaderboard.ScopeTeam,
+				Period: leaderboard.Weekly, Metric: leaderboard.Completions},
+		},
+	}})
+	require.NoError(t, err)
+	ann := f.enrolIn("ann", "north", false)
+	bob := f.enrolIn("bob", "north", false)
+	f.enrolIn("cat", "south", false)
+	board := func(e *habitkit.Engine, id, period, team string) []rankLine {
+		t.Helper()
+		q := habitkit.BoardQuery{ProgrammeID: "digital-confidence", BoardID: id, Period: period, Partition: team}
+		require.NoError(t, e.WarmBoard(f.ctx, q))
+		page, err := e.Leaderboard(f.ctx, q, "", storage.MaxLimit)
+		require.NoError(t, err)
+		return lines(page)
+	}
+	members := func(id, team string) []rankLine {
+		t.Helper()
+		rows, err := f.engine.TeamMembers(f.ctx, habitkit.BoardQuery{ProgrammeID: "digital-confidence", BoardID: id}, challenge.TeamID(team))
+		require.NoError(t, err)
+		return lines(habitkit.BoardPage{Rows: rows})
+	}
+	const week1, week2 = "2027-W09", "2027-W10" // the cohort starts on Monday 1 March 2027
+
+	f.complete(ann, 1) // 10 points
+	f.clock.Set(at(2, 9, 0))
+	f.complete(ann, 2) // 5
+	f.complete(bob, 2) // 5
+	_, err = f.engine.SetTeam(f.ctx, ann.ID, "south")
+	require.NoError(t, err)
+	assert.Equal(t, []rankLine{{"bob", 1, 5}}, board(f.engine, "team", "", "north"), "ann left north's board")
+	assert.Equal(t, []rankLine{{"ann", 1, 15}, {"cat", 2, 0}}, board(f.engine, "team", "", "south"), "ann stands on south's board with her whole score")
+	assert.Equal(t, []rankLine{{"bob", 1, 1}}, board(f.engine, "team-weekly", week1, "north"))
+	assert.Equal(t, []rankLine{{"ann", 1, 2}}, board(f.engine, "team-weekly", week1, "south"), "this week's completions move with her")
+	assert.Equal(t, []rankLine{{"bob", 1, 1}}, members("weekly", "north"), "the programme's weekly board lists her under her new team at once")
+	assert.Equal(t, []rankLine{{"ann", 1, 2}}, members("weekly", "south"))
+	_, err = f.engine.Standing(f.ctx, habitkit.BoardQuery{ProgrammeID: "digital-confidence", BoardID: "team", Partition: "north", Viewer: "ann"})
+	assert.ErrorIs(t, err, habitkit.ErrNotRanked, "she has no standing on the board of a team she left")
+
+	f.clock.Set(at(3, 9, 0))
+	f.complete(ann, 3) // 10 and the 3-day bonus of 20: 45 in all
+	f.clock.Set(at(8, 9, 0))
+	f.complete(ann, 8) // 5 (the streak broke): 50
+	_, err = f.engine.SetTeam(f.ctx, ann.ID, "north")
+	require.NoError(t, err)
+	assert.Equal(t, []rankLine{{"ann", 1, 50}, {"bob", 2, 5}}, board(f.engine, "team", "", "north"), "back in north with her whole score")
+	assert.Equal(t, []rankLine{{"cat", 1, 0}}, board(f.engine, "team", "", "south"))
+	assert.Equal(t, []rankLine{{"ann", 1, 1}}, board(f.engine, "team-weekly", week2, "north"))
+	assert.Empty(t, board(f.engine, "team-weekly", week2, "south"))
+	assert.Equal(t, []rankLine{{"ann", 1, 3}}, board(f.engine, "team-weekly", week1, "south"), "last week stays with the team she ended it in")
+	assert.Equal(t, []rankLine{{"bob", 1, 1}}, board(f.engine, "team-weekly", week1, "north"))
+	people := board(f.engine, "people", "", "")
+	assert.Equal(t, rankLine{"ann", 1, 50}, people[0], "the programme's board is unchanged by moves")
+
+	// An engine that warms its index from the stored rows agrees.
+	other, err := habitkit.New(f.store, &habitkit.Options{Clock: f.clock, RankIndex: newIndex(t)})
+	require.NoError(t, err)
+	for _, c := range []struct{ id, period, team string }{
+		{"team", "", "north"}, {"team", "", "south"}, {"team-weekly", week1, "north"}, {"team-weekly", week1, "south"},
+		{"team-weekly", week2, "north"}, {"team-weekly", week2, "south"},
+	} {
+		assert.Equal(t, board(f.engine, c.id, c.period, c.team), board(other, c.id, c.period, c.team), "%s %s %s warmed from storage", c.id, c.period, c.team)
+	}
 }

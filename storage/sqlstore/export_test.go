@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/habitkit/habitkit/reflection"
+	"github.com/habitkit/habitkit/storage"
 )
 
 // SetRetryHook makes s call f with the error before each retry of a
@@ -18,7 +19,9 @@ func SetRetryHook(s *Store, f func(err error)) { s.onRetry = f }
 
 // SetSearchFrom makes every search of s (SQLite and PostgreSQL) start from
 // the full-text index (fts true) or walk the feed's order (fts false), so
-// that tests can prove both plans return the same results.
+// that tests can prove both plans return the same results. A newest-first
+// search on PostgreSQL, which always walks its words' keys, walks the first
+// word's (fts true) or the last word's (fts false) instead of the rarest's.
 func SetSearchFrom(s *Store, fts bool) {
 	s.searchFrom = -1
 	if fts {
@@ -120,6 +123,11 @@ func BulkInsertReflections(ctx context.Context, s *Store, rs []reflection.Reflec
 			if _, err := t.exec(ctx, "bulk", b.String(), args...); err != nil {
 				return err
 			}
+			if s.d.kind() == Postgres {
+				if err := bulkIndexWords(ctx, t, chunk); err != nil {
+					return err
+				}
+			}
 		}
 		if s.d.kind() == SQLite {
 			_, err := t.exec(ctx, "bulk", "INSERT INTO habitkit_reflection_search (rowid, search_text) SELECT seq, search_text FROM habitkit_reflections WHERE seq > ?", seq)
@@ -127,6 +135,30 @@ func BulkInsertReflections(ctx context.Context, s *Store, rs []reflection.Reflec
 		}
 		return nil
 	})
+}
+
+// bulkIndexWords writes the habitkit_reflection_words rows of rs, as
+// InsertReflection does, in one statement.
+func bulkIndexWords(ctx context.Context, t *tx, rs []reflection.Reflection) error {
+	var keys []int64
+	var ids strings.Builder
+	ids.WriteByte('{')
+	for _, r := range rs {
+		for _, k := range pgWordKeys(r.ProgrammeID, storage.ReflectionSearchWords(r.Answers)) {
+			if len(keys) > 0 {
+				ids.WriteByte(',')
+			}
+			keys = append(keys, k)
+			ids.WriteString(r.ID.String())
+		}
+	}
+	ids.WriteByte('}')
+	if len(keys) == 0 {
+		return nil
+	}
+	_, err := t.exec(ctx, "bulk", "INSERT INTO habitkit_reflection_words (word_key, reflection_id) SELECT unnest(?::bigint[]), unnest(?::uuid[])",
+		pgKeyArray(keys), ids.String())
+	return err
 }
 
 // BeginBulkLoad prepares s for BulkInsertReflections: on PostgreSQL it
@@ -142,16 +174,17 @@ func BeginBulkLoad(ctx context.Context, s *Store) error {
 
 // EndBulkLoad leaves s as the migrations and the database's own
 // maintenance would after a bulk load: on PostgreSQL fastupdate off again
-// and VACUUM (ANALYZE), which also merges the GIN pending list and sets the
-// rows' hint bits and visibility map, as autovacuum would; elsewhere
-// ANALYZE, for the planner statistics.
+// and VACUUM (ANALYZE) of the reflections and their search words, which also
+// merges the GIN pending list and sets the rows' hint bits and visibility
+// map, as autovacuum would; elsewhere ANALYZE, for the planner statistics.
 func EndBulkLoad(ctx context.Context, s *Store) error {
 	var sts []string
 	switch s.d.kind() {
 	case SQLite:
 		sts = []string{"ANALYZE"}
 	case Postgres:
-		sts = []string{"ALTER INDEX habitkit_reflections_search SET (fastupdate = off)", "VACUUM (ANALYZE) habitkit_reflections"}
+		sts = []string{"ALTER INDEX habitkit_reflections_search SET (fastupdate = off)", "VACUUM (ANALYZE) habitkit_reflections",
+			"VACUUM (ANALYZE) habitkit_reflection_words"}
 	case MySQL:
 		sts = []string{"ANALYZE TABLE habitkit_reflections"}
 	}

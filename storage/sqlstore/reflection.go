@@ -3,12 +3,15 @@ package sqlstore
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,6 +130,75 @@ func pgLexemes(text string) string {
 // pgVector is the SQL that makes search_vector from pgLexemes: the words as
 // lexemes exactly, without PostgreSQL's parser.
 const pgVector = "array_to_tsvector(string_to_array(?, ' '))"
+
+// pgWordKey is the word_key of word in programme's rows of
+// habitkit_reflection_words: the first 8 bytes of the SHA-256 of the
+// programme ID, a zero byte and the word, big-endian, as a signed integer.
+func pgWordKey(programme, word string) int64 {
+	sum := sha256.Sum256([]byte(programme + "\x00" + word))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// pgWordKeys returns the distinct keys of words in programme, in the order
+// of words.
+func pgWordKeys(programme string, words []string) []int64 {
+	keys := make([]int64, 0, len(words))
+	seen := make(map[int64]bool, len(words))
+	for _, w := range words {
+		if k := pgWordKey(programme, w); !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// without returns the keys of a that are not in b.
+func without(a, b []int64) []int64 {
+	in := make(map[int64]bool, len(b))
+	for _, k := range b {
+		in[k] = true
+	}
+	var out []int64
+	for _, k := range a {
+		if !in[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// pgKeyArray is keys as the text of a PostgreSQL bigint[].
+func pgKeyArray(keys []int64) string {
+	b := make([]byte, 0, 2+21*len(keys))
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, k, 10)
+	}
+	return string(append(b, '}'))
+}
+
+// pgIndexWords adds the rows of keys add for reflection id to
+// habitkit_reflection_words and removes those of keys gone (PostgreSQL
+// only).
+func (t *tx) pgIndexWords(ctx context.Context, op string, id uuid.UUID, add, gone []int64) error {
+	if len(gone) > 0 {
+		if _, err := t.exec(ctx, op, "DELETE FROM habitkit_reflection_words WHERE word_key = ANY (?::bigint[]) AND reflection_id = ?",
+			pgKeyArray(gone), id); err != nil {
+			return err
+		}
+	}
+	if len(add) > 0 {
+		if _, err := t.exec(ctx, op, "INSERT INTO habitkit_reflection_words (word_key, reflection_id) SELECT unnest(?::bigint[]), ?::uuid",
+			pgKeyArray(add), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // searchInsert returns the search columns an INSERT of reflection id sets
 // after reflectionColumns, their value expressions and their arguments,
@@ -278,7 +350,9 @@ func visibilityCondition(v reflection.Viewer) (string, []any) {
 // with one query: the viewer's visibility and every filter are in its
 // WHERE clause, and it walks the (programme_id, id) or (programme_id,
 // reactions, id) index from the cursor. A search adds the conditions of
-// searchPlan, or on PostgreSQL is searchPostgres.
+// searchPlan, or is searchNewestSQLite on SQLite newest first, and on
+// PostgreSQL searchNewestPostgres newest first and searchPostgres most
+// reacted first.
 func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor storage.Cursor, limit int) (storage.Page[reflection.Reflection], error) {
 	op := fmt.Sprintf("list reflections of programme %q", q.ProgrammeID)
 	var page storage.Page[reflection.Reflection]
@@ -331,6 +405,9 @@ func (t *tx) ListReflections(ctx context.Context, q storage.FeedQuery, cursor st
 		var from *feedCursor
 		if cursor != "" {
 			from = &c
+		}
+		if q.Order == storage.Newest {
+			return t.searchNewestPostgres(ctx, op, words, cond, args, from, storage.ClampLimit(limit))
 		}
 		return t.searchPostgres(ctx, op, q.Order, words, cond, args, from, storage.ClampLimit(limit))
 	}
@@ -528,6 +605,83 @@ func (t *tx) searchPlan(ctx context.Context, op string, words []string) (searchQ
 	return p, nil
 }
 
+// pgDensitySample is how many of each word's keys, newest first from the
+// cursor, a PostgreSQL newest-first search of several words reads to find
+// its rarest; see searchNewestPostgres.
+const pgDensitySample = 64
+
+// searchNewestPostgres is a newest-first search for words on PostgreSQL,
+// from the cursor from (nil for the first page). cond and args are
+// ListReflections' conditions after programme_id = ? (but the cursor's)
+// with their arguments, the programme first.
+//
+// habitkit_reflection_words holds each (programme, word)'s reflections by
+// ID, so one statement walks the keys of one word, the driver, newest
+// first from the cursor (an index-only scan, stopping when the page is
+// full); keeps the reflections that have every other word's key, each
+// probed in the primary key (EXISTS with OFFSET 0, so a correlated probe
+// per row, never a join the planner could turn into reading every key of
+// a common word); and only then reads the reflection (a LATERAL subquery
+// with OFFSET 0: one primary-key lookup per candidate) and checks the
+// viewer's conditions and the words themselves there (search_vector, and
+// LIKE for words too long for a lexeme; a key only narrows). It reads
+// about a page divided by the density of readable matches among the
+// driver's reflections, with no sort and no read of a word's whole list,
+// whatever the words' frequencies.
+//
+// The driver is the rarest word near the cursor, chosen from rows, not
+// statistics, in the same statement: the word whose pgDensitySample-th key
+// below the cursor is the oldest, or which has fewer (an InitPlan reading
+// that many keys of each word). Probing from the rarest word makes the
+// fewest probes: for one word in a hundred with one in ten, a page of 20
+// read by a team member takes about 350 probes, where driving from the
+// common word would take 3,500. Tests fix the driver with searchFrom (1 the
+// first word, -1 the last); either gives the same rows.
+func (t *tx) searchNewestPostgres(ctx context.Context, op string, words []string, cond string, args []any,
+	from *feedCursor, limit int) (storage.Page[reflection.Reflection], error) {
+	keys := pgWordKeys(args[0].(string), words)
+	tsq, long := pgTsquery(words)
+	var check searchQuery
+	if tsq != "" {
+		check.cond, check.condArgs = " AND ts_match_vq(search_vector, ?::tsquery)", []any{tsq}
+	}
+	check.like(long)
+	var below string
+	var belowArgs []any
+	if from != nil {
+		below, belowArgs = " AND reflection_id < ?", []any{from.ID}
+	}
+	driver, driverArgs := "?", []any{keys[0]}
+	switch {
+	case len(keys) == 1 || t.s.searchFrom == 1:
+	case t.s.searchFrom == -1:
+		driverArgs = []any{keys[len(keys)-1]}
+	default:
+		driver = "(SELECT k FROM unnest(?::bigint[]) k ORDER BY (SELECT reflection_id FROM habitkit_reflection_words WHERE word_key = k" + below +
+			" ORDER BY reflection_id DESC OFFSET ? LIMIT 1) NULLS FIRST LIMIT 1)"
+		driverArgs = slices.Concat([]any{pgKeyArray(keys)}, belowArgs, []any{pgDensitySample - 1})
+	}
+	var probes strings.Builder
+	var probeArgs []any
+	if len(keys) > 1 {
+		for _, k := range keys {
+			// The driver's own key needs no probe.
+			probes.WriteString(" AND (w.word_key = ? OR EXISTS (SELECT 1 FROM habitkit_reflection_words x" +
+				" WHERE x.word_key = ? AND x.reflection_id = w.reflection_id OFFSET 0))")
+			probeArgs = append(probeArgs, k, k)
+		}
+	}
+	query := "SELECT " + reflectionColumns + " FROM habitkit_reflection_words w CROSS JOIN LATERAL (SELECT " + reflectionColumns +
+		" FROM habitkit_reflections WHERE id = w.reflection_id AND programme_id = ?" + cond + check.cond + " OFFSET 0) habitkit_reflections" +
+		" WHERE w.word_key = " + driver + strings.Replace(below, "reflection_id", "w.reflection_id", 1) + probes.String() +
+		" ORDER BY w.reflection_id DESC"
+	return listPage(ctx, t, op, query, slices.Concat(args, check.condArgs, driverArgs, belowArgs, probeArgs), limit,
+		func(scan func(...any) error) (reflection.Reflection, error) { return scanReflection(t.s.d, scan) },
+		func(last reflection.Reflection) storage.Cursor {
+			return storage.EncodeCursor(feedCursor{L: feedListing, Order: storage.Newest, ID: last.ID})
+		})
+}
+
 // pgSearchWindow is how many rows of the order's index a PostgreSQL
 // search reads before it chooses how to go on, and pgWalkFrom how many
 // readable matches it must have found among them to go on walking; see
@@ -553,9 +707,10 @@ func pgTsquery(words []string) (string, []string) {
 }
 
 // searchPostgres is a search for words on PostgreSQL, in order, from the
-// cursor from (nil for the first page). cond and args are ListReflections'
-// conditions after programme_id = ? (but the cursor's) with their
-// arguments, the programme first.
+// cursor from (nil for the first page). ListReflections uses it for
+// MostReacted; newest first is searchNewestPostgres. cond and args are
+// ListReflections' conditions after programme_id = ? (but the cursor's)
+// with their arguments, the programme first.
 //
 // search_vector holds the words exactly, so search_vector @@ 'w1' & 'w2'
 // is the whole match (plus LIKE for words too long for a lexeme). There
@@ -773,11 +928,15 @@ func (t *tx) InsertReflection(ctx context.Context, r reflection.Reflection) erro
 			flag(r.Hidden), flag(r.Deleted), flag(r.AuthorErased), r.Version}, searchArgs...)...); err != nil {
 		return err
 	}
+	if t.s.d.kind() == Postgres {
+		return t.pgIndexWords(ctx, op, r.ID, pgWordKeys(r.ProgrammeID, storage.ReflectionSearchWords(r.Answers)), nil)
+	}
 	return t.indexSearch(ctx, op, r.ID)
 }
 
 // indexSearch adds the reflection's search_text to SQLite's external-content
-// full-text table; PostgreSQL and MySQL index the column themselves.
+// full-text table; MySQL indexes the column itself, and PostgreSQL's words
+// are written by pgIndexWords.
 func (t *tx) indexSearch(ctx context.Context, op string, id uuid.UUID) error {
 	if t.s.d.kind() != SQLite {
 		return nil
@@ -813,9 +972,9 @@ func (t *tx) UpdateReflection(ctx context.Context, r reflection.Reflection) erro
 	text := searchText(r.Answers)
 	// The old text leaves the full-text index first (SQLite only); the
 	// whole transaction fails if the update below does.
-	var stored string
-	err = t.queryRow(ctx, op, "SELECT search_text FROM habitkit_reflections WHERE id = ? AND version = ?"+t.lockIfWrite(),
-		[]any{r.ID, r.Version}, &stored)
+	var stored, programme string
+	err = t.queryRow(ctx, op, "SELECT search_text, programme_id FROM habitkit_reflections WHERE id = ? AND version = ?"+t.lockIfWrite(),
+		[]any{r.ID, r.Version}, &stored, &programme)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		ok, err := t.exists(ctx, op, "SELECT 1 FROM habitkit_reflections WHERE id = ?", r.ID)
@@ -852,10 +1011,14 @@ func (t *tx) UpdateReflection(ctx context.Context, r reflection.Reflection) erro
 		// (SQLite needs none: writers are serialized) could get here.
 		return fmt.Errorf("sqlstore: %s: %w: the stored version differs", op, storage.ErrConflict)
 	}
-	if reindex {
-		return t.indexSearch(ctx, op, r.ID)
+	switch {
+	case !reindex:
+		return nil
+	case t.s.d.kind() == Postgres:
+		was, now := pgWordKeys(programme, strings.Fields(stored)), pgWordKeys(programme, strings.Fields(text))
+		return t.pgIndexWords(ctx, op, r.ID, without(now, was), without(was, now))
 	}
-	return nil
+	return t.indexSearch(ctx, op, r.ID)
 }
 
 // lockIfWrite is the dialect's lock suffix in a write transaction.

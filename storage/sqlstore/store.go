@@ -43,8 +43,9 @@ type Store struct {
 	ftTokens atomic.Pointer[[2]int]
 	// searchFrom, when not zero (set by tests), fixes how SQLite and
 	// PostgreSQL searches start instead of counting matches: 1 from the
-	// full-text index, -1 from the feed's order. See searchPlan and
-	// searchPostgres.
+	// full-text index, -1 from the feed's order; a newest-first
+	// PostgreSQL search walks its first word's keys (1) or its last's
+	// (-1). See searchPlan, searchPostgres and searchNewestPostgres.
 	searchFrom int
 }
 

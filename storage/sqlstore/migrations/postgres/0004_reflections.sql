@@ -46,6 +46,21 @@ CREATE INDEX IF NOT EXISTS habitkit_reflections_author ON habitkit_reflections (
 -- (up to gin_pending_list_limit, until VACUUM merges it): an insert updates
 -- the index at once, which costs little at the rate people write.
 CREATE INDEX IF NOT EXISTS habitkit_reflections_search ON habitkit_reflections USING gin (search_vector) WITH (fastupdate = off);
+-- Newest-first search: one row per search word of a reflection, written by
+-- the adapter beside search_text. word_key is the first 8 bytes of the
+-- SHA-256 of the programme ID, a zero byte and the word (big-endian, signed),
+-- so that every word fits, however long, and each (programme, word) has its
+-- reflections in ID order in the primary key. A search walks its rarest
+-- word's keys newest first and probes the other words' by (word_key,
+-- reflection_id), index-only, then reads and checks only the rows that have
+-- every key (search_vector confirms the words, so a hash collision could
+-- only slow a search). No parallel scans: a page reads a few hundred keys,
+-- far less than starting workers costs.
+CREATE TABLE IF NOT EXISTS habitkit_reflection_words (
+	word_key bigint NOT NULL,
+	reflection_id uuid NOT NULL,
+	PRIMARY KEY (word_key, reflection_id)
+) WITH (parallel_workers = 0);
 
 CREATE TABLE IF NOT EXISTS habitkit_reflection_responses (
 	id uuid NOT NULL PRIMARY KEY,

@@ -161,7 +161,11 @@ func (e *Engine) addToBoard(ctx context.Context, tx storage.Tx, ed *edition, b *
 		return row, err
 	}
 	// A new team row: count the members it is shared by, once per team
-	// and period. Later joiners add themselves (see joinBoards).
+	// and period. Later joiners add themselves (see joinBoards), and the
+	// team's lock keeps the two apart.
+	if err := lockTeam(ctx, tx, en.ProgrammeID, en.TeamID, now); err != nil {
+		return storage.Score{}, err
+	}
 	members, err := e.countMembers(ctx, tx, ed, b, en.ProgrammeID, en.TeamID, en.CohortID, first)
 	if err != nil {
 		return storage.Score{}, err
@@ -208,6 +212,11 @@ func (e *Engine) countMembers(ctx context.Context, tx storage.Tx, ed *edition, b
 // with sign -1, one fewer) on its team's existing rows of boards of teams
 // for the whole programme and for the current period.
 func (e *Engine) joinBoards(ctx context.Context, tx storage.Tx, ed *edition, en *challenge.Enrolment, sign int, today int, now time.Time, out []scoreChange) ([]scoreChange, error) {
+	if en.TeamID != "" && ed.ranksTeams() {
+		if err := lockTeam(ctx, tx, en.ProgrammeID, en.TeamID, now); err != nil {
+			return out, err
+		}
+	}
 	for i := range ed.boards.Boards {
 		b := &ed.boards.Boards[i]
 		if b.Subject == leaderboard.People {
@@ -252,6 +261,37 @@ func (e *Engine) joinBoards(ctx context.Context, tx storage.Tx, ed *edition, en 
 		}
 	}
 	return out, nil
+}
+
+// teamLockBoard is the board ID of the rows that serialise counting a
+// team's members with members joining or leaving it. Definitions cannot use
+// it ('~' is not allowed in an ID), and its rows are never ranked.
+const teamLockBoard = "~team-lock"
+
+// lockTeam takes the row lock of team's lock row in the programme until
+// the transaction ends, creating the row if need be (a zero increment).
+//
+// Without it a member count could miss a joiner: a transaction that
+// creates a team's row for a period counts the team's enrolments, while
+// one enrolling a member looks for that row to add itself to. Under READ
+// COMMITTED (PostgreSQL, MySQL) the joiner does not see the uncommitted
+// row and the count does not see the uncommitted joiner. Both take the lock
+// first, so one of them sees the other's commit. Memory and SQLite
+// serialise writers anyway.
+func lockTeam(ctx context.Context, tx storage.Tx, programmeID string, team challenge.TeamID, now time.Time) error {
+	_, err := tx.AddScore(ctx, storage.BoardKey{ProgrammeID: programmeID, BoardID: teamLockBoard}, teamSubject(team),
+		storage.ScoreDelta{TeamID: team, At: now})
+	return err
+}
+
+// ranksTeams reports whether ed has a board of teams.
+func (ed *edition) ranksTeams() bool {
+	for i := range ed.boards.Boards {
+		if ed.boards.Boards[i].Subject == leaderboard.Teams {
+			return true
+		}
+	}
+	return false
 }
 
 // rankScore is the figure the rank index orders row by.

@@ -3,14 +3,19 @@ package habitkit_test
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/habitkit/habitkit"
+	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/internal/dbtest"
+	"github.com/habitkit/habitkit/internal/storefault"
 	"github.com/habitkit/habitkit/internal/testclock"
+	"github.com/habitkit/habitkit/leaderboard"
 	"github.com/habitkit/habitkit/storage"
 	"github.com/habitkit/habitkit/storage/sqlstore"
 )
@@ -99,6 +104,87 @@ func TestCompleteConflictsSQL(t *testing.T) {
 			require.NoError(t, err, "the enrolment takes the next day as usual")
 			assert.False(t, out.Replayed)
 			assert.Equal(t, before.DaysDone+1, f.progress(ann).DaysDone)
+		})
+	}
+}
+
+// TestTeamCountSeesConcurrentJoinerSQL holds a completion that creates
+// its team's row on a board of team means right after it counted the
+// team's members, and meanwhile enrols a new member of that team through
+// a second engine and pool. Under READ COMMITTED neither would see the
+// other, and the team's mean would divide by one member too few; the
+// team's lock makes one wait for the other, so the row counts all three.
+func TestTeamCountSeesConcurrentJoinerSQL(t *testing.T) {
+	for _, d := range sqlDatabases {
+		t.Run(d.name, func(t *testing.T) {
+			db, dsn := d.open(t)
+			clock := testclock.New(at(1, 9, 0))
+			held := storefault.New(openSQLStore(t, db))
+			first, err := habitkit.New(held, &habitkit.Options{Clock: clock})
+			require.NoError(t, err)
+			second, err := habitkit.New(openSQLStore(t, dbtest.Open(t, d.driver, dsn)), &habitkit.Options{Clock: clock})
+			require.NoError(t, err)
+			ctx := context.Background()
+			_, err = second.PublishDefinition(ctx, habitkit.Definition{Programme: testProgramme(), Leaderboards: leaderboard.Settings{
+				Boards: []leaderboard.Board{{ID: "teams", Title: "Teams", Subject: leaderboard.Teams, Aggregation: leaderboard.MeanPerMember}},
+			}})
+			require.NoError(t, err)
+			enrol := func(who string) challenge.Enrolment {
+				en, err := second.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "digital-confidence", ParticipantID: challenge.ParticipantID(who), TeamID: "north", CohortID: "march"})
+				require.NoError(t, err)
+				return en
+			}
+			ann := enrol("ann")
+			enrol("bob")
+
+			// Hold the completion at its first score write after counting.
+			var mu sync.Mutex
+			counted := false
+			var hold sync.Once
+			holding, release := make(chan struct{}), make(chan struct{})
+			held.Before(func(name string) {
+				mu.Lock()
+				after := counted && name == "AddScore"
+				counted = counted || name == "ListEnrolments"
+				mu.Unlock()
+				if after {
+					hold.Do(func() { close(holding); <-release })
+				}
+			})
+			completed := make(chan error, 1)
+			go func() {
+				_, err := first.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: ann.ID, Day: 1})
+				completed <- err
+			}()
+			select {
+			case <-holding:
+			case err := <-completed:
+				t.Fatalf("the completion never counted the team's members: %v", err)
+			case <-time.After(10 * time.Second):
+				t.Fatal("the completion never reached its count")
+			}
+			joined := make(chan error, 1)
+			go func() {
+				_, err := second.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "digital-confidence", ParticipantID: "cat", TeamID: "north", CohortID: "march"})
+				joined <- err
+			}()
+			select { // let the joiner finish if nothing stops it
+			case err := <-joined:
+				joined <- err
+			case <-time.After(300 * time.Millisecond):
+			}
+			close(release)
+			require.NoError(t, <-completed)
+			require.NoError(t, <-joined)
+
+			var row storage.Score
+			require.NoError(t, held.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+				var err error
+				row, err = tx.GetScore(ctx, storage.BoardKey{ProgrammeID: "digital-confidence", BoardID: "teams"}, "t:north")
+				return err
+			}))
+			assert.Equal(t, 3, row.Members, "ann, bob and cat are north's members")
+			assert.EqualValues(t, 10, row.Value)
 		})
 	}
 }

@@ -26,6 +26,7 @@ type Store struct {
 	failCommit bool
 	err        error
 	names      []string
+	before     func(name string)
 }
 
 // New wraps s.
@@ -55,6 +56,15 @@ func (s *Store) injected() error {
 	return ErrInjected
 }
 
+// Before makes every storage call first run hook with the call's name,
+// outside the Store's lock, so that a test can hold a transaction at a
+// chosen call while another runs. nil removes the hook.
+func (s *Store) Before(hook func(name string)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.before = hook
+}
+
 // Calls returns the names of the storage calls made since Reset, in order.
 func (s *Store) Calls() []string {
 	s.mu.Lock()
@@ -63,6 +73,12 @@ func (s *Store) Calls() []string {
 }
 
 func (s *Store) hit(name string) error {
+	s.mu.Lock()
+	hook := s.before
+	s.mu.Unlock()
+	if hook != nil {
+		hook(name)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++

@@ -41,16 +41,21 @@
 // # Coalescing
 //
 // With Options.Coalesce, concurrent Apply calls on one board share round
-// trips: while one script call to a board is in flight, the Apply calls
-// that arrive for it wait, and the next script call carries all of them
-// (up to Options.MaxBatch updates), each call's updates together and in
-// order. No call waits for a timer: a call to an idle board is sent at
-// once. On a machine with few cores the per-command cost of the client and
-// the server (system calls, request parsing, script set-up) bounds how
-// many single-update Apply calls a second one Redis can take; coalescing
-// pays it once per batch, so throughput grows with concurrency instead.
-// The price is shared fate: a failed script call fails every Apply it
-// carried (each may be retried; versions make that safe).
+// trips: while Options.InFlight script calls to a board (2 by default) are
+// in flight, the Apply calls that arrive for it wait, and the next script
+// call carries all of them (up to Options.MaxBatch updates), each call's
+// updates together and in order. No call waits for a timer: a call to a
+// board with fewer calls in flight is sent at once. On a machine with few
+// cores the per-command cost of the client and the server (system calls,
+// request parsing, script set-up) bounds how many single-update Apply
+// calls a second one Redis can take; coalescing pays it once per batch, so
+// throughput grows with concurrency instead. With two calls in flight,
+// Redis has the next batch queued when it finishes one, instead of idling
+// while the reply travels back and the next batch is formed; calls in
+// flight together hold updates of concurrent callers, whose order the
+// Version rule makes irrelevant. The price is shared fate: a failed script
+// call fails every Apply it carried (each may be retried; versions make
+// that safe).
 //
 // # Warming
 //

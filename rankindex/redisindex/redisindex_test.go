@@ -86,6 +86,8 @@ func TestConformance(t *testing.T) {
 	}{
 		{"plain", nil},
 		{"coalesce", &Options{Coalesce: true}},
+		{"coalesce-inflight1", &Options{Coalesce: true, InFlight: 1}},
+		{"coalesce-inflight4", &Options{Coalesce: true, InFlight: 4}},
 		// Batches of 3 updates split most coalesced groups.
 		{"coalesce-max3", &Options{Coalesce: true, MaxBatch: 3}},
 	} {
@@ -204,33 +206,41 @@ func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Pro
 	}
 }
 
-// gateHook holds the first command it sees until release is closed, and
-// counts the commands and the updates (applyScript arguments) sent.
+// gateHook holds the first hold commands it sees until release is closed
+// (entered is closed once they all wait), and counts the commands and the
+// updates (applyScript arguments) sent. It sees only EVALSHA commands.
 type gateHook struct {
 	mu      sync.Mutex
-	armed   bool
+	hold    int
 	entered chan struct{}
 	release chan struct{}
 	cmds    int
 	batches []int // updates per script call
 }
 
-func newGateHook() *gateHook {
-	return &gateHook{armed: true, entered: make(chan struct{}), release: make(chan struct{})}
+func newGateHook(hold int) *gateHook {
+	return &gateHook{hold: hold, entered: make(chan struct{}), release: make(chan struct{})}
 }
 
 func (h *gateHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *gateHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
+		if cmd.Name() != "evalsha" {
+			// Connection set-up (HELLO), queries and clean-up pass freely.
+			return next(ctx, cmd)
+		}
 		h.mu.Lock()
 		h.cmds++
 		// EVALSHA sha numkeys key key args...
 		h.batches = append(h.batches, (len(cmd.Args())-5)/4)
-		wait := h.armed
-		h.armed = false
+		wait := h.hold > 0
+		if wait {
+			if h.hold--; h.hold == 0 {
+				close(h.entered)
+			}
+		}
 		h.mu.Unlock()
 		if wait {
-			close(h.entered)
 			<-h.release
 		}
 		return next(ctx, cmd)
@@ -256,21 +266,22 @@ func (ix *Index) waiting(key string) int {
 	return 0
 }
 
-// coalesceSetup returns an Index with Coalesce on a client whose first
-// command is held by the returned hook, after loading the apply script.
-func coalesceSetup(t *testing.T, maxBatch int) (*Index, *gateHook, rankindex.Board) {
+// coalesceSetup returns an Index with Coalesce, MaxBatch and InFlight on a
+// client whose first hold commands are held by the returned hook, after
+// loading the apply script.
+func coalesceSetup(t *testing.T, maxBatch, inFlight, hold int) (*Index, *gateHook, rankindex.Board) {
 	t.Helper()
 	c := testClient(t)
 	b := rankindex.Board{Key: "b", Ranking: leaderboard.Competition}
 	require.NoError(t, applyScript.Load(t.Context(), c).Err())
-	h := newGateHook()
+	h := newGateHook(hold)
 	c.AddHook(h)
-	return New(c, testPrefix(t, c), &Options{Coalesce: true, MaxBatch: maxBatch}), h, b
+	return New(c, testPrefix(t, c), &Options{Coalesce: true, MaxBatch: maxBatch, InFlight: inFlight}), h, b
 }
 
 func TestCoalesceSharesRoundTrips(t *testing.T) {
 	const rule = "with Coalesce, Apply calls that arrive while a call to their board is in flight must share the next round trip, and each must be applied"
-	ix, h, b := coalesceSetup(t, 0)
+	ix, h, b := coalesceSetup(t, 0, 1, 1)
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	errs := make([]error, 21)
@@ -301,9 +312,49 @@ func TestCoalesceSharesRoundTrips(t *testing.T) {
 	assert.Zero(t, ix.waiting(b.Key))
 }
 
+func TestCoalesceInFlight(t *testing.T) {
+	const rule = "with Coalesce, at most InFlight script calls to a board may be in flight at once, and the calls that arrive meanwhile must share the next one"
+	ix, h, b := coalesceSetup(t, 0, 2, 2)
+	ctx := t.Context()
+	var wg sync.WaitGroup
+	errs := make([]error, 22)
+	// The first two calls are sent at once, each alone, and held in flight.
+	for i := range 2 {
+		wg.Go(func() {
+			errs[i] = ix.Apply(ctx, b, rankindex.Update{Member: fmt.Sprintf("m%02d", i), Score: int64(i), Version: 1})
+		})
+		require.Eventually(t, func() bool { cmds, _ := h.counts(); return cmds == i+1 }, 10*time.Second, time.Millisecond, rule)
+	}
+	<-h.entered
+	for i := 2; i < 22; i++ {
+		wg.Go(func() {
+			errs[i] = ix.Apply(ctx, b, rankindex.Update{Member: fmt.Sprintf("m%02d", i), Score: int64(i), Version: 1})
+		})
+	}
+	require.Eventually(t, func() bool { return ix.waiting(b.Key) == 20 }, 10*time.Second, time.Millisecond, rule)
+	cmds, _ := h.counts()
+	assert.Equal(t, 2, cmds, "%s: no third call may start while two are in flight", rule)
+	close(h.release)
+	wg.Wait()
+	for i, err := range errs {
+		require.NoError(t, err, "%s: Apply %d", rule, i)
+	}
+	cmds, batches := h.counts()
+	assert.Equal(t, 3, cmds, rule)
+	assert.Equal(t, []int{1, 1, 20}, batches, rule)
+	require.NoError(t, ix.FinishWarm(ctx, b))
+	_, total, err := ix.RankOfScore(ctx, b, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 22, total, "%s: every call must be applied", rule)
+	assert.Zero(t, ix.waiting(b.Key))
+	ix.mu.Lock()
+	assert.Empty(t, ix.batches, "%s: the last sender to finish must remove the board's batch", rule)
+	ix.mu.Unlock()
+}
+
 func TestCoalesceMaxBatch(t *testing.T) {
 	const rule = "a coalesced script call must carry at most MaxBatch updates, unless one Apply alone has more, and must never split an Apply"
-	ix, h, b := coalesceSetup(t, 3)
+	ix, h, b := coalesceSetup(t, 3, 1, 1)
 	ctx := t.Context()
 	var wg sync.WaitGroup
 	wg.Go(func() { assert.NoError(t, ix.Apply(ctx, b, rankindex.Update{Member: "first", Version: 1})) })
@@ -329,7 +380,7 @@ func TestCoalesceMaxBatch(t *testing.T) {
 
 func TestCoalesceCancelWhileWaiting(t *testing.T) {
 	const rule = "a coalesced Apply whose context ends while it waits must return the context's error and apply nothing"
-	ix, h, b := coalesceSetup(t, 0)
+	ix, h, b := coalesceSetup(t, 0, 1, 1)
 	ctx := t.Context()
 	done := make(chan error)
 	go func() { done <- ix.Apply(ctx, b, rankindex.Update{Member: "kept", Score: 1, Version: 1}) }()

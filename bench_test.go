@@ -225,6 +225,12 @@ func bareInserts(b *testing.B, db *sql.DB, dialect sqlstore.Dialect, workers int
 	var next atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, cpuOK := processCPU()
+	defer func() {
+		if cpu1, ok := processCPU(); cpuOK && ok && b.N > 0 {
+			b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
+		}
+	}()
 	runWorkers(b, workers, func() bool {
 		i := next.Add(1)
 		if i > int64(b.N) {

@@ -65,6 +65,12 @@ func world(b *testing.B, name string, n int, newStore func() storage.Store) *ben
 
 // worldWithBadges is world with the programme published with badges.
 func worldWithBadges(b *testing.B, name string, n int, newStore func() storage.Store, badges []badge.Definition) *benchWorld {
+	return newWorld(b, name, n, newStore, badges, 0)
+}
+
+// newWorld is worldWithBadges whose engine caches up to cache enrolments
+// (Options.EnrolmentCache; 0: none).
+func newWorld(b *testing.B, name string, n int, newStore func() storage.Store, badges []badge.Definition, cache int) *benchWorld {
 	benchMu.Lock()
 	defer benchMu.Unlock()
 	if w, ok := benchWorlds[name]; ok && w.next+int64(b.N) <= int64(n*benchDays) {
@@ -75,7 +81,7 @@ func worldWithBadges(b *testing.B, name string, n int, newStore func() storage.S
 	benchGen++
 	ctx := context.Background()
 	clock := testclock.New(time.Date(2027, 1, 1, 10, 0, 0, 0, time.UTC))
-	e, err := habitkit.New(newStore(), &habitkit.Options{Clock: clock})
+	e, err := habitkit.New(newStore(), &habitkit.Options{Clock: clock, EnrolmentCache: cache})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -205,6 +211,11 @@ func BenchmarkSQLWrite(b *testing.B) {
 				})
 				b.Run(fmt.Sprintf("complete/workers=%d", workers), func(b *testing.B) {
 					world(b, name, 5_000, func() storage.Store { return store }).completeLoop(b, workers)
+				})
+				// The same with the engine's enrolment cache, which spares
+				// the read of the enrolment.
+				b.Run(fmt.Sprintf("complete-cached/workers=%d", workers), func(b *testing.B) {
+					newWorld(b, name+"-cached", 5_000, func() storage.Store { return store }, nil, 5_000).completeLoop(b, workers)
 				})
 			}
 		})

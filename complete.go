@@ -63,7 +63,10 @@ func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, er
 	}
 	op := e.completeOps.Get().(*completeOp)
 	op.req, op.now, op.listen = req, e.clock.Now().UTC(), e.hasListeners()
-	err := e.update(ctx, op.fn)
+	err := e.retryUpdate(ctx, op.fn)
+	if err == nil && op.wrote {
+		e.enrolments.put(&op.en)
+	}
 	out, events, scores := op.out, op.events, op.scores
 	*op = completeOp{e: e, fn: op.fn, scores: scores[:0], badges: op.badges}
 	if err != nil {
@@ -91,9 +94,15 @@ type completeOp struct {
 	scores []scoreChange // rows to apply to the rank index after commit
 	badges badgeScratch  // buffers of the badge evaluation
 	// careful is set when a combined write (storage.CompletionRecorder)
-	// met a conflict: the next attempts insert the completion first, so
-	// that a conflict there can be read and replayed in the transaction.
+	// met a conflict, or an attempt that started from the enrolment cache
+	// failed: the next attempts read the enrolment from storage and insert
+	// the completion first, so that a conflict there can be read and
+	// replayed in the transaction.
 	careful bool
+	// en is the enrolment as the last attempt wrote it (wrote set), for
+	// the enrolment cache once the transaction commits.
+	en    challenge.Enrolment
+	wrote bool
 }
 
 func newCompleteOp(e *Engine) *completeOp {
@@ -106,8 +115,18 @@ func newCompleteOp(e *Engine) *completeOp {
 // since the store or the engine may run it again.
 func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
 	var err error
-	op.scores = op.scores[:0]
-	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges, &op.careful)
+	op.scores, op.wrote = op.scores[:0], false
+	cached := false
+	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges, &op.careful, &cached, op)
+	if err != nil && cached {
+		// The cached enrolment may be stale, and any outcome drawn from
+		// it (a refusal included) with it: run again from storage.
+		op.careful = true
+		op.e.enrolments.drop(op.req.EnrolmentID)
+		if !errors.Is(err, storage.ErrConflict) {
+			err = fmt.Errorf("%w: re-running from storage after an attempt from the enrolment cache failed: %w", storage.ErrConflict, err)
+		}
+	}
 	return err
 }
 
@@ -130,7 +149,7 @@ func validateCompleteRequest(req CompleteRequest) error {
 }
 
 // complete is one attempt of Complete inside tx.
-func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch, careful *bool) (Outcome, []Event, error) {
+func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch, careful, cached *bool, op *completeOp) (Outcome, []Event, error) {
 	if req.IdempotencyKey != "" {
 		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
 		switch {
@@ -143,9 +162,15 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 			return Outcome{}, events, err
 		}
 	}
-	en, err := tx.GetEnrolment(ctx, req.EnrolmentID)
-	if err != nil {
-		return Outcome{}, events, err
+	var en challenge.Enrolment
+	var err error
+	if !*careful {
+		en, *cached = e.enrolments.get(req.EnrolmentID)
+	}
+	if !*cached {
+		if en, err = tx.GetEnrolment(ctx, req.EnrolmentID); err != nil {
+			return Outcome{}, events, err
+		}
 	}
 	ed, err := e.edition(ctx, tx, en.ProgrammeID, en.ProgrammeVersion)
 	if err != nil {
@@ -240,11 +265,11 @@ func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteReques
 			*careful = *careful || errors.Is(err, storage.ErrConflict)
 			return Outcome{}, events, err
 		}
-		return Outcome{Completion: c, Badges: earned}, events, nil
-	}
-	if err := tx.UpdateEnrolment(ctx, en); err != nil {
+	} else if err := tx.UpdateEnrolment(ctx, en); err != nil {
 		return Outcome{}, events, err
 	}
+	en.Version++ // as stored
+	op.en, op.wrote = en, true
 	return Outcome{Completion: c, Badges: earned}, events, nil
 }
 

@@ -246,8 +246,14 @@ func loadBadges() []badge.Definition {
 }
 
 func newLoadEngine(t *testing.T, store storage.Store, clock habitkit.Clock) *habitkit.Engine {
+	return newLoadEngineCached(t, store, clock, 0)
+}
+
+// newLoadEngineCached is newLoadEngine with an enrolment cache of cache
+// entries (0: none).
+func newLoadEngineCached(t *testing.T, store storage.Store, clock habitkit.Clock, cache int) *habitkit.Engine {
 	t.Helper()
-	e, err := habitkit.New(store, &habitkit.Options{Clock: clock, MaxConflictRetries: 200})
+	e, err := habitkit.New(store, &habitkit.Options{Clock: clock, MaxConflictRetries: 200, EnrolmentCache: cache})
 	require.NoError(t, err)
 	return e
 }
@@ -261,6 +267,17 @@ var (
 func TestConcurrentCompletionsMemory(t *testing.T) {
 	clock := testclock.New(loadStart)
 	runConcurrentCompletions(t, fullLoad, clock, newLoadEngine(t, memory.New(nil), clock))
+}
+
+// TestConcurrentCompletionsTwoCachingEngines runs the load through two
+// engines that each cache the enrolments they write, sharing one store:
+// each engine's cache goes stale whenever the other writes, so every stale
+// entry must cost a re-run, never a lost or doubled completion.
+func TestConcurrentCompletionsTwoCachingEngines(t *testing.T) {
+	store := memory.New(nil)
+	clock := testclock.New(loadStart)
+	runConcurrentCompletions(t, fullLoad, clock,
+		newLoadEngineCached(t, store, clock, 1000), newLoadEngineCached(t, store, clock, 1000))
 }
 
 func TestConcurrentCompletionsTwoEnginesOneMemoryStore(t *testing.T) {

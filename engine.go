@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/habitkit/habitkit/badge"
 	"github.com/habitkit/habitkit/challenge"
 	"github.com/habitkit/habitkit/leaderboard"
@@ -33,6 +35,8 @@ type Engine struct {
 	locate challenge.Locator
 	ids    *idSource
 	ranks  rankindex.Index
+	// enrolments caches enrolments this Engine wrote (nil: no cache).
+	enrolments *enrolmentCache
 
 	completeOps sync.Pool // *completeOp
 
@@ -80,6 +84,7 @@ func New(store storage.Store, opts *Options) (*Engine, error) {
 	if e.ranks == nil {
 		e.ranks = rankindex.NewLocal()
 	}
+	e.enrolments = newEnrolmentCache(o.EnrolmentCache)
 	e.completeOps.New = func() any { return newCompleteOp(e) }
 	return e, nil
 }
@@ -150,7 +155,27 @@ func (e *Engine) safeCall(h func(Event), ev Event) {
 // writer won a uniqueness or version check (storage.ErrConflict): the
 // re-run reads the winner's data and normally turns into a replay. fn must
 // reset whatever it collects at its start, since it may run several times.
+//
+// With the enrolment cache on, the enrolments fn updates are dropped from
+// the cache once the transaction commits (Complete, which keeps the cache,
+// uses retryUpdate).
 func (e *Engine) update(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
+	if e.enrolments == nil {
+		return e.retryUpdate(ctx, fn)
+	}
+	var updated []uuid.UUID
+	err := e.retryUpdate(ctx, func(ctx context.Context, tx storage.Tx) error {
+		updated = updated[:0]
+		return fn(ctx, trackingTx{Tx: tx, updated: &updated})
+	})
+	if err == nil {
+		e.enrolments.drop(updated...)
+	}
+	return err
+}
+
+// retryUpdate is update without the cache's bookkeeping.
+func (e *Engine) retryUpdate(ctx context.Context, fn func(ctx context.Context, tx storage.Tx) error) error {
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = e.store.Update(ctx, fn)

@@ -121,6 +121,7 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 		return fail(err)
 	}
 	e.applyScores(scores)
+	e.enrolments.put(&en)
 	return en.Clone(), nil
 }
 

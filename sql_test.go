@@ -65,6 +65,16 @@ func TestConcurrentCompletionsSQL(t *testing.T) {
 					newLoadEngine(t, openSQLStore(t, db), clock),
 					newLoadEngine(t, openSQLStore(t, second), clock))
 			})
+			t.Run("TwoCachingEnginesTwoPools", func(t *testing.T) {
+				// Each engine's enrolment cache goes stale whenever the
+				// other writes: stale entries must cost re-runs only.
+				db, dsn := d.open(t)
+				second := dbtest.Open(t, d.driver, dsn)
+				clock := testclock.New(loadStart)
+				runConcurrentCompletions(t, size, clock,
+					newLoadEngineCached(t, openSQLStore(t, db), clock, 1000),
+					newLoadEngineCached(t, openSQLStore(t, second), clock, 1000))
+			})
 		})
 	}
 }

@@ -99,6 +99,8 @@ type completeOp struct {
 	// the completion first, so that a conflict there can be read and
 	// replayed in the transaction.
 	careful bool
+	// cached is set when the attempt started from the enrolment cache.
+	cached bool
 	// en is the enrolment as the last attempt wrote it (wrote set), for
 	// the enrolment cache once the transaction commits.
 	en    challenge.Enrolment
@@ -116,9 +118,9 @@ func newCompleteOp(e *Engine) *completeOp {
 func (op *completeOp) run(ctx context.Context, tx storage.Tx) error {
 	var err error
 	op.scores, op.wrote = op.scores[:0], false
-	cached := false
-	op.out, op.events, err = op.e.complete(ctx, tx, op.req, op.now, op.listen, nil, &op.scores, &op.badges, &op.careful, &cached, op)
-	if err != nil && cached {
+	op.cached = false
+	op.out, op.events, err = op.complete(ctx, tx)
+	if err != nil && op.cached {
 		// The cached enrolment may be stale, and any outcome drawn from
 		// it (a refusal included) with it: run again from storage.
 		op.careful = true
@@ -149,7 +151,10 @@ func validateCompleteRequest(req CompleteRequest) error {
 }
 
 // complete is one attempt of Complete inside tx.
-func (e *Engine) complete(ctx context.Context, tx storage.Tx, req CompleteRequest, now time.Time, listen bool, events []Event, scores *[]scoreChange, sc *badgeScratch, careful, cached *bool, op *completeOp) (Outcome, []Event, error) {
+func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []Event, error) {
+	e, req, now, listen := op.e, op.req, op.now, op.listen
+	scores, sc, careful, cached := &op.scores, &op.badges, &op.careful, &op.cached
+	var events []Event
 	if req.IdempotencyKey != "" {
 		c, err := tx.GetCompletionByIdempotencyKey(ctx, req.IdempotencyKey)
 		switch {

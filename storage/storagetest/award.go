@@ -63,13 +63,7 @@ func mustInsertAwards(t testing.TB, s storage.Store, as ...storage.Award) {
 // getAward reads one award in its own View.
 func getAward(t testing.TB, s storage.Store, key storage.AwardKey) (storage.Award, error) {
 	t.Helper()
-	var a storage.Award
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		a, err = tx.GetAward(ctx, key)
-		return nil
-	})
-	return a, err
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (storage.Award, error) { return tx.GetAward(ctx, key) })
 }
 
 func listAwards(enrolment uuid.UUID) lister[storage.Award] {

@@ -146,15 +146,12 @@ func insertReflections(rs ...reflection.Reflection) func(ctx context.Context, tx
 	}
 }
 
+// getReflection reads one reflection in its own View.
 func getReflection(t testing.TB, s storage.Store, id uuid.UUID) (reflection.Reflection, error) {
 	t.Helper()
-	var r reflection.Reflection
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		r, err = tx.GetReflection(ctx, id)
-		return nil
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (reflection.Reflection, error) {
+		return tx.GetReflection(ctx, id)
 	})
-	return r, err
 }
 
 func mustGetReflection(t testing.TB, s storage.Store, id uuid.UUID) reflection.Reflection {

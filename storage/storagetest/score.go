@@ -75,13 +75,9 @@ func addScore(t testing.TB, s storage.Store, key storage.BoardKey, subject strin
 // getScore reads one score in its own View.
 func getScore(t testing.TB, s storage.Store, key storage.BoardKey, subject string) (storage.Score, error) {
 	t.Helper()
-	var got storage.Score
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		got, err = tx.GetScore(ctx, key, subject)
-		return nil
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (storage.Score, error) {
+		return tx.GetScore(ctx, key, subject)
 	})
-	return got, err
 }
 
 func listScores(key storage.BoardKey, f storage.ScoreFilter) lister[storage.Score] {

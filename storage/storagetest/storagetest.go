@@ -397,40 +397,41 @@ func mapSlice[T, U any](s []T, f func(T) U) []U {
 	return out
 }
 
+// viewOne runs get in a View of its own and returns what it returned; the
+// get… helpers below are it for one record each.
+func viewOne[T any](t testing.TB, s storage.Store, get func(ctx context.Context, tx storage.ReadTx) (T, error)) (T, error) {
+	t.Helper()
+	var v T
+	var err error
+	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
+		v, err = get(ctx, tx)
+		return nil
+	})
+	return v, err
+}
+
 // getEnrolment reads one enrolment in its own View.
 func getEnrolment(t testing.TB, s storage.Store, id uuid.UUID) (challenge.Enrolment, error) {
 	t.Helper()
-	var e challenge.Enrolment
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		e, err = tx.GetEnrolment(ctx, id)
-		return nil
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (challenge.Enrolment, error) {
+		return tx.GetEnrolment(ctx, id)
 	})
-	return e, err
 }
 
 // getCompletion reads one completion in its own View.
 func getCompletion(t testing.TB, s storage.Store, key challenge.CompletionKey) (challenge.Completion, error) {
 	t.Helper()
-	var c challenge.Completion
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		c, err = tx.GetCompletion(ctx, key)
-		return nil
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (challenge.Completion, error) {
+		return tx.GetCompletion(ctx, key)
 	})
-	return c, err
 }
 
 // getProgramme reads one programme version in its own View.
 func getProgramme(t testing.TB, s storage.Store, id string, version int) (storage.Programme, error) {
 	t.Helper()
-	var p storage.Programme
-	var err error
-	mustView(t, s, func(ctx context.Context, tx storage.ReadTx) error {
-		p, err = tx.GetProgramme(ctx, id, version)
-		return nil
+	return viewOne(t, s, func(ctx context.Context, tx storage.ReadTx) (storage.Programme, error) {
+		return tx.GetProgramme(ctx, id, version)
 	})
-	return p, err
 }
 
 // listAll walks a listing to its end, each page in its own View.

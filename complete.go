@@ -273,8 +273,10 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 	} else if err := tx.UpdateEnrolment(ctx, en); err != nil {
 		return Outcome{}, events, err
 	}
-	en.Version++ // as stored
-	op.en, op.wrote = en, true
+	if e.enrolments != nil {
+		en.Version++ // as stored
+		op.en, op.wrote = en, true
+	}
 	return Outcome{Completion: c, Badges: earned}, events, nil
 }
 

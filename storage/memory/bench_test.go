@@ -158,6 +158,33 @@ func BenchmarkUpdate_InsertCompletion(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdate_InsertAward is one daily badge award per Update, each to
+// the next enrolment in turn (as completions arrive), with the evidence a
+// daily badge carries.
+func BenchmarkUpdate_InsertAward(b *testing.B) {
+	s, ids := benchSetup(b)
+	ctx := context.Background()
+	at := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	evidence := []byte(`{"completions":[{"day":3,"activity":"walk"}],"days":[3]}`)
+	fn := func(ctx context.Context, tx storage.Tx) error {
+		return tx.InsertAward(ctx, storage.Award{
+			AwardKey:    storage.AwardKey{EnrolmentID: ids[benchSeq%len(ids)], BadgeID: "daily", Day: benchSeq/len(ids) + 1},
+			ID:          seqID(benchSeq, 2),
+			ProgrammeID: "bench",
+			AwardedAt:   at,
+			Evidence:    evidence,
+		})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := s.Update(ctx, fn); err != nil {
+			b.Fatal(err)
+		}
+		benchSeq++
+	}
+}
+
 // BenchmarkUpdate_UpdateEnrolment is one read-modify-write of an enrolment
 // per Update.
 func BenchmarkUpdate_UpdateEnrolment(b *testing.B) {

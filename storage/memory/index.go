@@ -71,8 +71,13 @@ func (x *index[K]) insert(k K) bool {
 	if len(c) >= chunkSize {
 		if j == len(c) && ci == len(x.chunks)-1 {
 			// Appending past the end (the usual case for UUIDv7): start a
-			// new chunk rather than leave two half-full ones.
-			x.chunks = append(x.chunks, []K{k})
+			// new chunk rather than leave two half-full ones. An index
+			// that has filled one chunk will fill this one too, so it
+			// gets its full size at once rather than growing through
+			// ten copies.
+			c := make([]K, 1, chunkSize)
+			c[0] = k
+			x.chunks = append(x.chunks, c)
 			x.n++
 			return true
 		}

@@ -52,16 +52,8 @@ type Store struct {
 	audit   map[uuid.UUID]*storage.AuditEntry
 	auditBy map[auditGroup]*index[uuid.UUID]
 
-	// The awards themselves live in awardSlab's blocks, their Evidence in
-	// evidence's, so that an award costs no allocation of its own; each
-	// enrolmentRec lists its awards in order.
-	awardIDs  *index[uuid.UUID]
-	awardSlab []storage.Award
-	evidence  []byte
-	// holders counts the distinct enrolments holding each badge of a
-	// programme, so that CountHolders reads a ready answer. An enrolment
-	// holds a badge when its sorted awards have one of that badge.
-	holders map[string]map[string]int
+	// awards holds the awards, in pointer-free blocks (see awardRec).
+	awards *awards
 
 	// scoreBoards holds each board's score rows, and subjectScores each
 	// subject's rows in a programme sorted by (BoardID, Period, Partition):
@@ -104,10 +96,10 @@ type enrolmentRec struct {
 	// so a sorted slice beats a tree.
 	completions []completionRef
 	// awards are sorted by (BadgeID, Tier, Day): the listing order, and a
-	// binary search finds a key. Small references (key and pointer), so
-	// that a daily badge inserted mid-list moves 40 bytes per award, and a
-	// search reads one slice.
-	awards []awardRef
+	// binary search finds a key. Slot numbers, so that a daily badge
+	// inserted mid-list moves 4 bytes per award and growing the list
+	// allocates memory the garbage collector does not scan.
+	awards []awardSlot
 	// badgeDays holds the days of e.Badges' references (each slice of it
 	// capped), so that an update copies them without allocating.
 	badgeDays []uint64
@@ -169,8 +161,7 @@ func New(opts *Options) *Store {
 		idempotency:   make(map[string]challenge.CompletionKey),
 		audit:         make(map[uuid.UUID]*storage.AuditEntry),
 		auditBy:       make(map[auditGroup]*index[uuid.UUID]),
-		awardIDs:      newIndex(compareUUID),
-		holders:       make(map[string]map[string]int),
+		awards:        newAwards(),
 		scoreBoards:   make(map[storage.BoardKey]*scoreBoard),
 		subjectScores: make(map[subjectKey][]*storage.Score),
 		reflections:   make(map[uuid.UUID]*reflRec),
@@ -258,7 +249,7 @@ func (s *Store) Close() error {
 	s.enrolments, s.participants, s.byProgramme, s.byTeam, s.byCohort = nil, nil, nil, nil, nil
 	s.completionIDs, s.idempotency, s.completionSlab = nil, nil, nil
 	s.audit, s.auditBy = nil, nil
-	s.awardIDs, s.awardSlab, s.evidence, s.holders = nil, nil, nil, nil
+	s.awards = nil
 	s.scoreBoards, s.subjectScores = nil, nil
 	s.reflections, s.reflKeys, s.reflNewest, s.reflReacted, s.reflBy = nil, nil, nil, nil, nil
 	s.responses, s.responsesOf, s.reactions = nil, nil, nil
@@ -480,11 +471,16 @@ func copyBadges(refs []challenge.BadgeRef, words []uint64, src []challenge.Badge
 	for i := range src {
 		n += len(src[i].Days)
 	}
+	// Grown with room to spare: an enrolment earns badges one or two at a
+	// time, and would otherwise reallocate on every award.
 	if cap(words) < n {
-		words = make([]uint64, 0, n)
+		words = make([]uint64, 0, max(n, 2*cap(words)))
 	}
 	words = words[:0]
-	refs = copyInto(refs, src)
+	if cap(refs) < len(src) {
+		refs = make([]challenge.BadgeRef, 0, max(len(src), 2*cap(refs), 4))
+	}
+	refs = append(refs[:0], src...)
 	for i := range refs {
 		d := refs[i].Days
 		switch {

@@ -120,7 +120,6 @@ type badgeScratch struct {
 	changes  []badge.Change
 	held     badge.Refs
 	evidence []byte
-	refs     []challenge.BadgeRef
 }
 
 // applyBadges is evaluateBadges for ev, using sc's buffers when sc is not
@@ -166,7 +165,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	now := ev.now
-	inScratch := false // en.Badges lives in sc.refs
 	for _, c := range changes {
 		def := findBadge(ed.badges, c.Badge)
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
@@ -186,13 +184,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 			err = tx.InsertAward(ctx, storage.Award{AwardKey: key, ID: id, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
 			if err != nil {
 				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
-			}
-			if sc != nil && !inScratch && len(en.Badges) == cap(en.Badges) {
-				// Grow into the scratch buffer rather than a new array:
-				// the enrolment is written (copied) and dropped after
-				// this transaction.
-				en.Badges = append(slices.Grow(sc.refs[:0], len(en.Badges)+len(changes)), en.Badges...)
-				inScratch = true
 			}
 			en.Badges = challenge.AddBadgeRef(en.Badges, c.Badge, c.Tier, c.Day)
 			eb := EarnedBadge{Badge: c.Badge, Name: def.Name, Tier: c.Tier, TierName: tierName(def, c.Tier), Day: c.Day, Evidence: c.Measure.Evidence}
@@ -220,9 +211,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 				events = append(events, BadgeRevoked{EventHeader: header(en, now), Badge: c.Badge, Name: def.Name, Tier: c.Tier, Day: c.Day})
 			}
 		}
-	}
-	if inScratch {
-		sc.refs = en.Badges[:0] // keep what it grew to
 	}
 	return earned, events, nil
 }

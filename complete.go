@@ -68,7 +68,7 @@ func (e *Engine) Complete(ctx context.Context, req CompleteRequest) (Outcome, er
 		e.enrolments.put(&op.en)
 	}
 	out, events, scores := op.out, op.events, op.scores
-	*op = completeOp{e: e, fn: op.fn, scores: scores[:0], badges: op.badges}
+	*op = completeOp{e: e, fn: op.fn, scores: scores[:0], badges: op.badges, load: op.load}
 	if err != nil {
 		e.completeOps.Put(op)
 		return Outcome{}, e.completeErr(req, err)
@@ -102,9 +102,13 @@ type completeOp struct {
 	// cached is set when the attempt started from the enrolment cache.
 	cached bool
 	// en is the enrolment as the last attempt wrote it (wrote set), for
-	// the enrolment cache once the transaction commits.
+	// the enrolment cache once the transaction commits; it shares memory
+	// with load.
 	en    challenge.Enrolment
 	wrote bool
+	// load is what each attempt reads the enrolment into: the memory of
+	// its lists is kept from call to call.
+	load challenge.Enrolment
 }
 
 func newCompleteOp(e *Engine) *completeOp {
@@ -167,13 +171,21 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 			return Outcome{}, events, err
 		}
 	}
-	var en challenge.Enrolment
+	// The enrolment is read into op.load, whose memory the op keeps from
+	// call to call: where the store can load into it (or the cache has
+	// the enrolment), reading it allocates nothing.
+	en := &op.load
 	var err error
 	if !*careful {
-		en, *cached = e.enrolments.get(req.EnrolmentID)
+		*cached = e.enrolments.load(req.EnrolmentID, en)
 	}
 	if !*cached {
-		if en, err = tx.GetEnrolment(ctx, req.EnrolmentID); err != nil {
+		if l, ok := tx.(storage.EnrolmentLoader); ok {
+			err = l.LoadEnrolment(ctx, req.EnrolmentID, en)
+		} else {
+			*en, err = tx.GetEnrolment(ctx, req.EnrolmentID)
+		}
+		if err != nil {
 			return Outcome{}, events, err
 		}
 	}
@@ -186,7 +198,7 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 	if err != nil {
 		return Outcome{}, events, err
 	}
-	day, err := checkDay(p, &en, req.Day, today)
+	day, err := checkDay(p, en, req.Day, today)
 	if err != nil {
 		return Outcome{}, events, err
 	}
@@ -207,7 +219,7 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 		return replayKey(ctx, tx, key, events)
 	}
 	activity, _ := p.Activity(activityID)
-	cal := challenge.NewCalendar(p, &en)
+	cal := challenge.NewCalendar(p, en)
 	var buf [8]challenge.Change
 	longestBefore := en.Progress.Longest
 	before := metricsOf(&en.Progress)
@@ -243,7 +255,7 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 		}
 	}
 	if listen {
-		h := header(&en, now)
+		h := header(en, now)
 		events = append(events, Completed{EventHeader: h, Day: day, ActivityID: activityID, Points: activity.Points, Late: day < today})
 		events = changeEvents(p, h, changes, events)
 	}
@@ -255,27 +267,27 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 	if en.Progress.Longest == longestBefore {
 		ev.changed = completionOnlySources
 	}
-	earned, events, err := e.applyBadges(ctx, tx, ed, &en, &ev, events, sc)
+	earned, events, err := e.applyBadges(ctx, tx, ed, en, &ev, events, sc)
 	if err != nil {
 		return Outcome{}, events, err
 	}
-	if *scores, err = e.addScores(ctx, tx, ed, &en, before, day, now, *scores); err != nil {
+	if *scores, err = e.addScores(ctx, tx, ed, en, before, day, now, *scores); err != nil {
 		return Outcome{}, events, err
 	}
 	if combined {
-		if err := recorder.RecordCompletion(ctx, c, en); err != nil {
+		if err := recorder.RecordCompletion(ctx, c, *en); err != nil {
 			// A conflict may be a recorded (perhaps revoked) completion,
 			// which only the careful path can tell; the attempt is
 			// rolled back and run again.
 			*careful = *careful || errors.Is(err, storage.ErrConflict)
 			return Outcome{}, events, err
 		}
-	} else if err := tx.UpdateEnrolment(ctx, en); err != nil {
+	} else if err := tx.UpdateEnrolment(ctx, *en); err != nil {
 		return Outcome{}, events, err
 	}
 	if e.enrolments != nil {
-		en.Version++ // as stored
-		op.en, op.wrote = en, true
+		op.en, op.wrote = *en, true
+		op.en.Version++ // as stored
 	}
 	return Outcome{Completion: c, Badges: earned}, events, nil
 }

@@ -32,20 +32,23 @@ func newEnrolmentCache(max int) *enrolmentCache {
 	return &enrolmentCache{max: max, m: make(map[uuid.UUID]challenge.Enrolment, min(max, 1024))}
 }
 
-// get returns the caller's own copy of the cached enrolment id.
-func (c *enrolmentCache) get(id uuid.UUID) (challenge.Enrolment, bool) {
+// load copies the cached enrolment id into *into, reusing the memory of
+// into's lists (see challenge.Enrolment.CopyFrom), and reports whether
+// there was one.
+func (c *enrolmentCache) load(id uuid.UUID, into *challenge.Enrolment) bool {
 	if c == nil {
-		return challenge.Enrolment{}, false
+		return false
 	}
 	c.mu.Lock()
 	en, ok := c.m[id]
 	c.mu.Unlock()
 	if !ok {
-		return challenge.Enrolment{}, false
+		return false
 	}
 	// Stored values are never modified (put stores a copy), so copying
 	// outside the lock is safe.
-	return en.Clone(), true
+	into.CopyFrom(&en)
+	return true
 }
 
 // put caches a copy of en, as committed. When the cache is full, an

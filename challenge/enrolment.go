@@ -194,6 +194,53 @@ func noDays(d Days) bool {
 	return true
 }
 
+// CopyFrom makes e a deep copy of src, as [Enrolment.Clone] does, but into
+// the memory of e's own slices (its badge references' days included) where
+// they have room, so that a caller that reads an enrolment on every call
+// into the same value allocates only while its lists grow. e must not
+// share memory with src. Nil and empty slices stay as they are in src.
+func (e *Enrolment) CopyFrom(src *Enrolment) {
+	zones, absences, done, refs := e.Zones, e.Absences, e.Progress.Done, e.Badges
+	*e = *src
+	e.Zones = reuse(zones, src.Zones)
+	e.Absences = reuse(absences, src.Absences)
+	e.Progress.Done = reuse(done, src.Progress.Done)
+	if src.Badges == nil {
+		e.Badges = nil
+		return
+	}
+	// Each reference keeps the days array of the one that was at its
+	// position: references are sorted, and a new badge is inserted
+	// rarely, so positions mostly keep their badge.
+	refs = refs[:cap(refs)]
+	if cap(refs) >= len(src.Badges) {
+		e.Badges = refs[:len(src.Badges)]
+		clear(refs[len(src.Badges):]) // let go of the strings and days beyond
+	} else {
+		e.Badges = make([]BadgeRef, len(src.Badges), max(len(src.Badges), 2*cap(refs)))
+		copy(e.Badges, refs)
+	}
+	for i := range e.Badges {
+		days := e.Badges[i].Days
+		e.Badges[i] = src.Badges[i]
+		e.Badges[i].Days = reuse(days, src.Badges[i].Days)
+	}
+}
+
+// reuse returns a copy of src in dst's memory when it has room: nil for
+// nil and empty for empty, as in src.
+func reuse[S ~[]E, E any](dst, src S) S {
+	switch {
+	case src == nil:
+		return nil
+	case cap(dst) < len(src):
+		return append(S(nil), src...)
+	case dst == nil:
+		return S{}
+	}
+	return append(dst[:0], src...)
+}
+
 // CloneBadgeRefs returns a deep copy of refs (nil for nil) in two
 // allocations: the references, and one array for all their days.
 func CloneBadgeRefs(refs []BadgeRef) []BadgeRef {

@@ -44,3 +44,18 @@ type EnrolmentWriter interface {
 	// ProgrammeID and ParticipantID never change.
 	UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error
 }
+
+// EnrolmentLoader is an optional interface of a transaction (check with a
+// type assertion on the [ReadTx] or [Tx] a store hands to fn): it reads an
+// enrolment into a value the caller keeps from call to call, as
+// database/sql's Rows.Scan fills the caller's destinations. The engine
+// reads an enrolment on every completion; an adapter that keeps
+// enrolments in memory saves copying them into new slices each time.
+type EnrolmentLoader interface {
+	// LoadEnrolment sets *into to the enrolment with id, as GetEnrolment
+	// returns it, reusing the memory of into's slices (see
+	// [challenge.Enrolment.CopyFrom]); into shares no memory with the
+	// store afterwards. It returns ErrNotFound if there is none, and then
+	// leaves *into as it was.
+	LoadEnrolment(ctx context.Context, id uuid.UUID, into *challenge.Enrolment) error
+}

@@ -22,6 +22,19 @@ func (r *reader) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enro
 	return rec.e.Clone(), nil
 }
 
+// LoadEnrolment implements [storage.EnrolmentLoader.LoadEnrolment].
+func (r *reader) LoadEnrolment(ctx context.Context, id uuid.UUID, into *challenge.Enrolment) error {
+	if err := ctxErr(ctx); err != nil {
+		return err
+	}
+	rec := r.s.enrolments[id]
+	if rec == nil || !rec.enrolled {
+		return errEnrolmentNotFound
+	}
+	into.CopyFrom(&rec.e)
+	return nil
+}
+
 // GetEnrolmentByParticipant implements
 // [storage.EnrolmentReader.GetEnrolmentByParticipant].
 func (r *reader) GetEnrolmentByParticipant(ctx context.Context, programmeID string, participant challenge.ParticipantID) (challenge.Enrolment, error) {

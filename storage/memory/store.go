@@ -298,6 +298,12 @@ type writer struct {
 
 var _ storage.Tx = (*writer)(nil)
 
+// Both kinds of transaction load enrolments into the caller's memory.
+var (
+	_ storage.EnrolmentLoader = (*reader)(nil)
+	_ storage.EnrolmentLoader = (*writer)(nil)
+)
+
 type undoOp uint8
 
 const (

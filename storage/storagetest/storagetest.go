@@ -56,8 +56,9 @@ type Features struct {
 }
 
 // Run runs every case of the suite as subtests of t, grouped by noun:
-// Programmes, Enrolments, Completions (with the optional
-// storage.CompletionRecorder, when the store's transactions have it),
+// Programmes, Enrolments (with the optional storage.EnrolmentLoader, when
+// the store's transactions have it), Completions (with the optional
+// storage.CompletionRecorder, likewise),
 // Audit, Awards, Scores, Reflections, Tx, Copies, Paging and Concurrency
 // (Awards, Scores and Reflections hold their own rollback, copy, paging and
 // concurrency cases). Cases within a group run in parallel on one shared
@@ -71,6 +72,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("Enrolments", h.testEnrolments)
 	t.Run("Completions", h.testCompletions)
 	t.Run("CompletionRecorder", h.testCompletionRecorder)
+	t.Run("EnrolmentLoader", h.testEnrolmentLoader)
 	t.Run("Audit", h.testAudit)
 	t.Run("Awards", h.testAwards)
 	t.Run("Scores", h.testScores)

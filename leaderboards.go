@@ -416,7 +416,9 @@ func (e *Engine) Standing(ctx context.Context, q BoardQuery) (Standing, error) {
 			st.Tied = below - st.Rank + 1
 			return nil
 		}
-		s, err := e.ranks.Standing(ctx, r.ib, subject)
+		// Rank, ties and total only: RankOf spares the index finding the
+		// member's position where it can.
+		s, err := rankindex.RankOf(ctx, e.ranks, r.ib, subject)
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func CheckInvariants(ix *Index) error {
 					if clo != nil && less(e, clo) || chi != nil && !less(e, chi) {
 						return 0, fmt.Errorf("entry %+v outside its key range", *e)
 					}
-					_, r, ok := ix.lookup(e.Member)
+					r, ok := ix.lookup(e.Member)
 					if !ok || r.name != l.refs[j] || r.score != e.Score || r.at != e.At {
 						return 0, fmt.Errorf("entry %+v disagrees with the member table (%v, %v)", *e, r, ok)
 					}
@@ -112,22 +112,18 @@ func (ix *Index) keyEntry(n *inner, i int) Entry {
 	return Entry{Member: k.name, Score: k.score, At: k.at}
 }
 
-// checkMembers verifies the member table: every record that is not free
-// is found by its name under its own id, the free ones are not, and the
-// counts of live, forgotten and tombstoned members and of slots agree.
+// checkMembers verifies the member table: every record in it is found by
+// its name in its own slot, and the counts of live, forgotten and
+// tombstoned members and of slots agree.
 func checkMembers(ix *Index) error {
 	m := &ix.m
 	var live, dead, tombs int
-	free := map[uint32]bool{}
-	for _, id := range m.free {
-		free[id] = true
-	}
-	for id := range m.nrecs {
-		r := m.rec(id)
+	for i := range m.slots {
+		r := &m.slots[i]
 		switch r.state() {
 		case stFree:
-			if !free[id] {
-				return fmt.Errorf("record %d is free but not on the free list", id)
+			if *r != (record{}) {
+				return fmt.Errorf("empty slot %d not cleared", i)
 			}
 			continue
 		case stLive:
@@ -137,29 +133,21 @@ func checkMembers(ix *Index) error {
 		case stTomb:
 			tombs++
 		}
-		if free[id] {
-			return fmt.Errorf("record %d is on the free list but in use", id)
-		}
-		got, slot, ok := m.find(m.name(id))
-		if !ok || got != id || uint32(m.slots[slot]>>32) != r.name {
-			return fmt.Errorf("record %d (%q) is not found by its name (%d, %v)", id, m.name(id), got, ok)
+		_, slot, ok := m.find(m.name(r))
+		if !ok || slot != i {
+			return fmt.Errorf("record in slot %d (%q) is not found by its name (%d, %v)", i, m.name(r), slot, ok)
 		}
 	}
-	used := 0
-	for _, s := range m.slots {
-		if s != 0 {
-			used++
-		}
-	}
-	if live != ix.live || dead != m.dead || tombs != m.tombs || used != m.used || used != live+dead+tombs {
+	used := live + dead + tombs
+	if live != ix.live || dead != m.dead || tombs != m.tombs || used != m.used {
 		return fmt.Errorf("member table counts: live %d/%d, dead %d/%d, tombs %d/%d, slots %d/%d",
 			live, ix.live, dead, m.dead, tombs, m.tombs, used, m.used)
 	}
 	return nil
 }
 
-// Members returns the number of records the member table holds that are
-// not free: members, tombstones and forgotten members awaiting compaction.
+// Members returns the number of records the member table holds: members,
+// tombstones and forgotten members awaiting compaction.
 func Members(ix *Index) int { return ix.m.used }
 
 // NameChunks returns the number of chunks the name arena holds.

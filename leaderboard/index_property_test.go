@@ -296,6 +296,10 @@ func query(rng *rand.Rand, ix *leaderboard.Index, m *model, member func() string
 				fail("Standing(%q) = %+v, want %+v", mb, got, want)
 			}
 		}
+		e, rank, tied, ok := ix.RankTied(mb)
+		if ok != (i >= 0) || ok && (e != got.Entry || rank != got.Rank || tied != got.Tied) {
+			fail("RankTied(%q) = %+v, %d, %d, %v; Standing gave %+v", mb, e, rank, tied, ok, got)
+		}
 	case 9:
 		from, cnt := rng.IntN(n+5)-2, rng.IntN(32)
 		var got []leaderboard.Entry
@@ -327,11 +331,12 @@ func query(rng *rand.Rand, ix *leaderboard.Index, m *model, member func() string
 // invariants and the listing against a map-based model at checkpoints.
 func TestIndexGrowShrink(t *testing.T) {
 	// Members join in listing order (each sorts last), which leaves every
-	// split node half full, so height 3 is reached at about 66,000 members
-	// (65 inner nodes of 32 leaves of 32 entries). Under the race detector
+	// split inner node half full and every split leaf with 47 entries (see
+	// leaf.insert), so height 3 is reached at about 98,000 members (65
+	// inner nodes of 32 leaves of 47 entries). Under the race detector
 	// that is too slow, so it runs at height 2 only (leaf rebalancing and
 	// root collapse); the plain run covers inner rebalancing too.
-	n, wantHeight, every := 70000, 3, 7013
+	n, wantHeight, every := 110000, 3, 11003
 	if raceEnabled {
 		n, wantHeight, every = 6000, 2, 997
 	}

@@ -317,9 +317,10 @@ func TestRemoveForgets(t *testing.T) {
 }
 
 // TestMemberChurn removes and adds members by the thousand, so that the
-// member table frees records, reuses their ids and copies names to a
-// fresh arena (moving every reference to them), and checks that every name and rank stays right and that
-// the table does not grow without bound.
+// member table frees records (shifting others back into their slots) and
+// copies names to a fresh arena (moving every reference to them), and
+// checks that every name and rank stays right and that the table does not
+// grow without bound.
 func TestMemberChurn(t *testing.T) {
 	ix := leaderboard.New(leaderboard.Competition)
 	const live = 3000

@@ -260,6 +260,18 @@ func BenchmarkRank(b *testing.B) {
 			}
 		}
 	})
+	// local-rankof: rankindex.RankOf, what the engine needs (no position).
+	b.Run("local-rankof", func(b *testing.B) {
+		ix, ctx := sharedLocal(), context.Background()
+		rng := rand.New(rand.NewPCG(3, 4))
+		b.ReportAllocs()
+		defer measureCPU(b)()
+		for b.Loop() {
+			if _, err := rankindex.RankOf(ctx, ix, benchBoard, ns[rng.IntN(len(ns))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("sort", func(b *testing.B) {
 		s := sharedSort()
 		rng := rand.New(rand.NewPCG(3, 4))

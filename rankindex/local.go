@@ -36,7 +36,10 @@ type localBoard struct {
 	ix      *leaderboard.Index
 }
 
-var _ Index = (*Local)(nil)
+var (
+	_ Index  = (*Local)(nil)
+	_ Ranker = (*Local)(nil)
+)
 
 // NewLocal returns an empty Local index.
 func NewLocal() *Local {
@@ -196,6 +199,25 @@ func (l *Local) Standing(ctx context.Context, b Board, member string) (Standing,
 	return Standing{
 		Ranked: Ranked{Member: s.Member, Score: s.Score, At: s.At, Rank: s.Rank, Position: s.Position},
 		Tied:   s.Tied,
+		Total:  lb.ix.Len(),
+	}, nil
+}
+
+// RankOf implements Ranker: Standing without the Position (-1), which
+// spares the descent of the tree to the member under Competition.
+func (l *Local) RankOf(ctx context.Context, b Board, member string) (Standing, error) {
+	lb, err := l.ready(ctx, b, "rank")
+	if err != nil {
+		return Standing{}, err
+	}
+	defer lb.mu.RUnlock()
+	e, rank, tied, ok := lb.ix.RankTied(member)
+	if !ok {
+		return Standing{}, fmt.Errorf("rankindex: rank of %q on board %q: %w", member, b.Key, ErrNotRanked)
+	}
+	return Standing{
+		Ranked: Ranked{Member: e.Member, Score: e.Score, At: e.At, Rank: rank, Position: -1},
+		Tied:   tied,
 		Total:  lb.ix.Len(),
 	}, nil
 }

@@ -147,3 +147,29 @@ type Index interface {
 	// becomes Cold).
 	Drop(ctx context.Context, b Board) error
 }
+
+// Ranker is implemented by an Index that answers a member's rank, ties and
+// the board's size more cheaply when it need not find the member's
+// Position. Local implements it: under Competition its answer costs the
+// member's lookup and no descent of the tree. Call it through RankOf,
+// which falls back to Standing for an Index that does not implement it.
+type Ranker interface {
+	// RankOf is Standing without the Position, which it leaves at -1.
+	RankOf(ctx context.Context, b Board, member string) (Standing, error)
+}
+
+// RankOf returns member's standing on board b with its Position left at
+// -1: what a caller that shows a rank, a tie count and a total needs. It
+// asks ix.RankOf when ix implements Ranker (cheaper), and ix.Standing
+// otherwise; its errors are those of Standing.
+func RankOf(ctx context.Context, ix Index, b Board, member string) (Standing, error) {
+	if r, ok := ix.(Ranker); ok {
+		return r.RankOf(ctx, b, member)
+	}
+	s, err := ix.Standing(ctx, b, member)
+	if err != nil {
+		return Standing{}, err
+	}
+	s.Position = -1
+	return s, nil
+}

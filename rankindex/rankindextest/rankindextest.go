@@ -119,6 +119,11 @@ func standing(t *testing.T, ix rankindex.Index, b rankindex.Board, member string
 	t.Helper()
 	s, err := ix.Standing(t.Context(), b, member)
 	require.NoError(t, err, "standing of %q", member)
+	r, err := rankindex.RankOf(t.Context(), ix, b, member)
+	require.NoError(t, err, "rankindex.RankOf %q", member)
+	want := s
+	want.Position = -1
+	assert.Equal(t, want, r, "rankindex.RankOf must be Standing with Position -1")
 	return s
 }
 
@@ -155,6 +160,8 @@ func testTombstones(t *testing.T, ix rankindex.Index) {
 	apply(t, ix, b, set("ann", 30, 2, 3))
 	_, err = ix.Standing(ctx, b, "ann")
 	assert.ErrorIs(t, err, rankindex.ErrNotRanked, "%s: an update with the removal's own version must be ignored", rule)
+	_, err = rankindex.RankOf(ctx, ix, b, "ann")
+	assert.ErrorIs(t, err, rankindex.ErrNotRanked, "%s: rankindex.RankOf of a removed member", rule)
 	assert.Equal(t, 1, standing(t, ix, b, "bob").Total, "%s: the board must count only present members", rule)
 
 	// A removal of a member never seen leaves a tombstone too.
@@ -315,6 +322,8 @@ func testWarming(t *testing.T, ix rankindex.Index) {
 		t.Helper()
 		_, err := ix.Standing(ctx, b, "ann")
 		assert.ErrorIs(t, err, rankindex.ErrWarming, "%s: Standing %s", rule, when)
+		_, err = rankindex.RankOf(ctx, ix, b, "ann")
+		assert.ErrorIs(t, err, rankindex.ErrWarming, "%s: rankindex.RankOf %s", rule, when)
 		_, _, err = ix.RankOfScore(ctx, b, 1)
 		assert.ErrorIs(t, err, rankindex.ErrWarming, "%s: RankOfScore %s", rule, when)
 		_, err = ix.Range(ctx, b, 0, 10)

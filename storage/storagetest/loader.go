@@ -66,6 +66,15 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 		}
 		return errs
 	}
+	// loaded runs LoadEnrolment of a stored enrolment as load does, and
+	// then check after each load that succeeded.
+	loaded := func(t *testing.T, id uuid.UUID, into *challenge.Enrolment, check func()) {
+		t.Helper()
+		for _, err := range load(t, id, into) {
+			require.NoError(t, err, "LoadEnrolment of a stored enrolment must succeed")
+			check()
+		}
+	}
 
 	t.Run("LoadsWhatGetReturns", func(t *testing.T) {
 		t.Parallel()
@@ -85,10 +94,9 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 		for _, id := range []uuid.UUID{es[0].ID, es[1].ID, es[2].ID, es[0].ID, es[2].ID} {
 			want, err := getEnrolment(t, h.store, id)
 			require.NoError(t, err, "getting a stored enrolment must succeed")
-			for _, err := range load(t, id, &into) {
-				require.NoError(t, err, "LoadEnrolment of a stored enrolment must succeed")
+			loaded(t, id, &into, func() {
 				assertEnrolment(t, "LoadEnrolment must give what GetEnrolment gives, whatever the value held before", want, into)
-			}
+			})
 		}
 	})
 
@@ -101,8 +109,7 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 		want, err := getEnrolment(t, h.store, e.ID)
 		require.NoError(t, err, "getting a stored enrolment must succeed")
 		var into challenge.Enrolment
-		for _, err := range load(t, e.ID, &into) {
-			require.NoError(t, err, "LoadEnrolment of a stored enrolment must succeed")
+		loaded(t, e.ID, &into, func() {
 			into.Zones[0].Zone = "Pacific/Auckland"
 			into.Absences[0].Reason = "changed"
 			into.Progress.Done.Add(33)
@@ -113,7 +120,7 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 			got, err := getEnrolment(t, h.store, e.ID)
 			require.NoError(t, err, "getting a stored enrolment must succeed")
 			assertEnrolment(t, "changing a loaded enrolment must not change the stored one", want, got)
-		}
+		})
 	})
 
 	t.Run("UnknownIsNotFound", func(t *testing.T) {
@@ -121,9 +128,7 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 		sc := newScope(t, h.store)
 		e := sc.mustEnrol(t, 1, nil)[0]
 		var into challenge.Enrolment
-		for _, err := range load(t, e.ID, &into) {
-			require.NoError(t, err, "LoadEnrolment of a stored enrolment must succeed")
-		}
+		loaded(t, e.ID, &into, func() {})
 		before := into.Clone()
 		for _, err := range load(t, uuid.Must(uuid.NewV7()), &into) {
 			assert.True(t, errors.Is(err, storage.ErrNotFound), "LoadEnrolment of an unknown ID must return ErrNotFound, got %v", err)

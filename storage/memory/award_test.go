@@ -1,8 +1,13 @@
 package memory
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +90,109 @@ func TestAwardHolders(t *testing.T) {
 	assert.Empty(t, holders("A"))
 	assert.Empty(t, holders("B"))
 	assert.NotContains(t, s.enrolments, en, "a record with no enrolment, completion or award is dropped")
+}
+
+// TestAwardsAcrossBlocks stores more awards than one block holds, with
+// evidence small, larger than a shared evidence block's share and larger
+// than a whole block, under badge IDs interned in an order unlike their
+// listing order, and reads every one back, in order, after deletions and
+// a rolled-back transaction.
+func TestAwardsAcrossBlocks(t *testing.T) {
+	ctx := context.Background()
+	s := New(nil)
+	at := time.Date(2027, 1, 1, 9, 30, 0, 123456789, time.UTC)
+	ens := []uuid.UUID{uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())}
+	badges := []string{"zeta", "alpha", "mid", "Alpha"} // interned in this order
+	evidence := func(i int) []byte {
+		switch i % 7 {
+		case 0:
+			return nil
+		case 3:
+			return bytes.Repeat([]byte{'a' + byte(i%26)}, evidenceBlock/8+1) // its own block
+		case 5:
+			return bytes.Repeat([]byte{'b'}, evidenceBlock+10) // larger than a block
+		}
+		return []byte(fmt.Sprintf(`{"days":[%d]}`, i))
+	}
+	want := map[uuid.UUID][]storage.Award{}
+	var all []storage.Award
+	for i := range 3*awardBlock + 17 {
+		en := ens[i%len(ens)]
+		a := storage.Award{
+			AwardKey:    storage.AwardKey{EnrolmentID: en, BadgeID: badges[i%len(badges)], Tier: i % 3, Day: i},
+			ID:          uuid.Must(uuid.NewV7()),
+			ProgrammeID: "p",
+			AwardedAt:   at.Add(time.Duration(i) * time.Second),
+			Evidence:    evidence(i),
+		}
+		all = append(all, a)
+	}
+	require.NoError(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+		for _, a := range all {
+			if err := tx.InsertAward(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	// Delete every fifth award; then delete every third in a transaction
+	// that fails.
+	var kept []storage.Award
+	require.NoError(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+		for i, a := range all {
+			if i%5 == 0 {
+				if err := tx.DeleteAward(ctx, a.AwardKey); err != nil {
+					return err
+				}
+				continue
+			}
+			kept = append(kept, a)
+		}
+		return nil
+	}))
+	boom := errors.New("boom")
+	require.ErrorIs(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+		for i, a := range kept {
+			if i%3 == 0 {
+				require.NoError(t, tx.DeleteAward(ctx, a.AwardKey))
+			}
+		}
+		return boom
+	}), boom)
+	for _, a := range kept {
+		if len(a.Evidence) == 0 {
+			a.Evidence = nil
+		}
+		want[a.EnrolmentID] = append(want[a.EnrolmentID], a)
+	}
+	for en, as := range want {
+		slices.SortFunc(as, func(a, b storage.Award) int {
+			return cmp.Or(strings.Compare(a.BadgeID, b.BadgeID), cmp.Compare(a.Tier, b.Tier), cmp.Compare(a.Day, b.Day))
+		})
+		var got []storage.Award
+		require.NoError(t, s.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+			for cursor := storage.Cursor(""); ; {
+				page, err := tx.ListAwards(ctx, en, cursor, 50)
+				if err != nil {
+					return err
+				}
+				got = append(got, page.Items...)
+				if cursor = page.Next; cursor == "" {
+					return nil
+				}
+			}
+		}))
+		require.Equal(t, len(as), len(got), "every kept award must be listed once")
+		for i := range as {
+			assert.Equal(t, as[i], got[i], "award %d of enrolment %s, in (badge, tier, day) order", i, en)
+		}
+		require.NoError(t, s.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+			for _, a := range as {
+				g, err := tx.GetAward(ctx, a.AwardKey)
+				require.NoError(t, err)
+				assert.Equal(t, a, g, "GetAward of %v", a.AwardKey)
+			}
+			return nil
+		}))
+	}
 }

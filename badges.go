@@ -170,10 +170,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
 		switch c.Kind {
 		case badge.Award:
-			id, err := e.ids.next()
-			if err != nil {
-				return nil, events, err
-			}
 			var evidence []byte
 			if sc != nil {
 				sc.evidence = c.Measure.Evidence.AppendJSON(sc.evidence[:0])
@@ -181,7 +177,7 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 			} else {
 				evidence = c.Measure.Evidence.AppendJSON(nil)
 			}
-			err = tx.InsertAward(ctx, storage.Award{AwardKey: key, ID: id, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
+			err := tx.InsertAward(ctx, storage.Award{AwardKey: key, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
 			if err != nil {
 				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
 			}

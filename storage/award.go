@@ -8,7 +8,9 @@ import (
 )
 
 // AwardKey identifies an award: one occurrence of one badge for one
-// enrolment. A badge is awarded at most once per key.
+// enrolment. A badge is awarded at most once per key, and the key is the
+// award's only identity: nothing refers to an award by anything else, so
+// an award has no ID of its own for a store to index.
 type AwardKey struct {
 	// EnrolmentID is the enrolment that earned the badge.
 	EnrolmentID uuid.UUID
@@ -23,8 +25,6 @@ type AwardKey struct {
 // Award records that an enrolment earned a badge occurrence.
 type Award struct {
 	AwardKey
-	// ID is a UUIDv7 made by the engine.
-	ID uuid.UUID
 	// ProgrammeID is the enrolment's programme.
 	ProgrammeID string
 	// AwardedAt is when the engine awarded it.
@@ -50,7 +50,7 @@ type AwardReader interface {
 // AwardWriter writes awards.
 type AwardWriter interface {
 	// InsertAward stores a. It returns ErrConflict if an award with the
-	// same key or ID exists; the transaction stays usable.
+	// same key exists; the transaction stays usable.
 	InsertAward(ctx context.Context, a Award) error
 	// DeleteAward removes the award with key (a badge that no longer
 	// holds). It returns ErrNotFound if there is none. The engine records

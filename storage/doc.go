@@ -200,7 +200,7 @@
 //  3. Enforce every uniqueness rule with the database: programme (ID,
 //     Version); enrolment ID and (ProgrammeID, ParticipantID); completion
 //     ID, key and non-empty idempotency key (the empty key is "none" and
-//     never conflicts); audit entry ID; award ID and key (enrolment,
+//     never conflicts); audit entry ID; award key (enrolment,
 //     badge, tier, day); score (programme, board, period, partition,
 //     subject), created or added to by AddScore without ErrConflict.
 //  4. Implement UpdateEnrolment as a compare-and-swap on Version.

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -24,19 +26,32 @@ type awardPos struct {
 
 func posOf(k storage.AwardKey) awardPos { return awardPos{k.BadgeID, k.Tier, k.Day} }
 
-// awardRec is an award as the store keeps it. It holds no pointers: the
-// badge and programme IDs are numbers in the store's name table, the time
-// is seconds and nanoseconds, and the evidence a span of a shared byte
-// block. So the blocks of awards are never scanned by the garbage
-// collector, and an enrolment lists its awards as 4-byte slot numbers
-// (awardSlot) rather than as pointers.
-type awardRec struct {
-	enrolment, id    uuid.UUID
+// awardRef is an award as its enrolment lists it: the key and programme,
+// compact, and the slot of the rest (awardRec). An enrolment's references
+// are in the order the awards were made, not the listing order: a new
+// award is appended, and finding a key is a scan of a few tens of
+// 20-byte entries in one array, which costs less than a binary search
+// whose every probe would have to read a record elsewhere. Listings sort
+// (they are read far less often than awards are made).
+type awardRef struct {
 	badge, programme nameID
-	tier, day        int
-	sec              int64
-	nsec             int32
-	evidence         evidenceSpan
+	tier, day        int32
+	slot             awardSlot
+}
+
+// is reports whether r has the badge, tier and day.
+func (r *awardRef) is(badge nameID, tier, day int32) bool {
+	return r.badge == badge && r.tier == tier && r.day == day
+}
+
+// awardRec is the rest of an award. It holds no pointers: the time is
+// seconds and nanoseconds, and the evidence a span of a shared byte block.
+// So the blocks of awards are never scanned by the garbage collector, and
+// an enrolment lists its awards with slot numbers rather than pointers.
+type awardRec struct {
+	sec      int64
+	nsec     int32
+	evidence evidenceSpan
 }
 
 // awardSlot numbers an award's place in the store's award blocks: block
@@ -59,14 +74,12 @@ const noName nameID = math.MaxUint32
 // (deletions are rare: revocations). Slots are 32-bit: a store holds at
 // most 4,294,967,295 awards.
 const (
-	awardBlock    = 256
+	awardBlock    = 512
 	evidenceBlock = 16 << 10
 )
 
 // awards holds every award of a store, and what finds them.
 type awards struct {
-	// ids enforces unique award IDs (see Store.completionIDs).
-	ids    *index[uuid.UUID]
 	blocks [][]awardRec
 	// evidence holds the awards' evidence; evidence[cur] is the block
 	// being filled (cur is -1 before the first).
@@ -81,13 +94,12 @@ type awards struct {
 	next    int // the entry of recent to replace
 	// holders counts, per programme and badge, the distinct enrolments
 	// holding at least one occurrence, so that CountHolders reads a ready
-	// answer. An enrolment holds a badge when its sorted awards have one
-	// of that badge and programme: they are next to each other.
+	// answer.
 	holders map[nameID]map[nameID]int
 }
 
 func newAwards() *awards {
-	return &awards{ids: newIndex(compareUUID), cur: -1, nameIDs: make(map[string]nameID), holders: make(map[nameID]map[nameID]int),
+	return &awards{cur: -1, nameIDs: make(map[string]nameID), holders: make(map[nameID]map[nameID]int),
 		recent: [4]nameID{noName, noName, noName, noName}}
 }
 
@@ -98,19 +110,31 @@ func (as *awards) at(slot awardSlot) *awardRec {
 
 // lookup returns the number of name, or noName if it is not in the table.
 func (as *awards) lookup(name string) nameID {
+	if id := as.recentID(name); id != noName {
+		return id
+	}
 	if id, ok := as.nameIDs[name]; ok {
 		return id
 	}
 	return noName
 }
 
-// intern returns the number of name, adding it to the table if need be.
-func (as *awards) intern(name string) nameID {
+// recentID returns the number of name if it is one of the recent ones,
+// else noName.
+func (as *awards) recentID(name string) nameID {
 	for _, id := range as.recent {
 		// Equal names are usually the same string, which compares at once.
 		if id != noName && as.names[id] == name {
 			return id
 		}
+	}
+	return noName
+}
+
+// intern returns the number of name, adding it to the table if need be.
+func (as *awards) intern(name string) nameID {
+	if id := as.recentID(name); id != noName {
+		return id
 	}
 	id, ok := as.nameIDs[name]
 	if !ok {
@@ -130,42 +154,61 @@ func (as *awards) add(name string) nameID {
 	return id
 }
 
-// compare orders the award in slot against p, whose badge has number
-// badge (noName if it has none): the listing order, badge IDs byte-wise.
-func (as *awards) compare(slot awardSlot, badge nameID, p *awardPos) int {
-	a := as.at(slot)
-	if a.badge != badge {
-		return strings.Compare(as.names[a.badge], p.Badge)
+// compactKey returns the compact form of key's tier and day, and false when
+// they do not fit one (the SQL adapters' columns are 32-bit too).
+func compactKey(key storage.AwardKey) (tier, day int32, ok bool) {
+	if int(int32(key.Tier)) != key.Tier || int(int32(key.Day)) != key.Day {
+		return 0, 0, false
 	}
-	if c := cmp.Compare(a.tier, p.Tier); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.day, p.Day)
+	return int32(key.Tier), int32(key.Day), true
 }
 
-// find returns the position of p in refs, sorted in the listing order,
-// or where it would go.
-func (as *awards) find(refs []awardSlot, p awardPos) (int, bool) {
-	badge := as.lookup(p.Badge)
-	lo, hi := 0, len(refs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if as.compare(refs[m], badge, &p) < 0 {
-			lo = m + 1
-		} else {
-			hi = m
+// find returns the position of key's award in refs, or -1.
+func (as *awards) find(refs []awardRef, key storage.AwardKey) int {
+	tier, day, ok := compactKey(key)
+	badge := as.lookup(key.BadgeID)
+	if !ok || badge == noName {
+		return -1
+	}
+	for i := range refs {
+		if refs[i].is(badge, tier, day) {
+			return i
 		}
 	}
-	return lo, lo < len(refs) && as.compare(refs[lo], badge, &p) == 0
+	return -1
 }
 
-// award returns the caller's own copy of the award in slot for enrolment.
-func (as *awards) award(slot awardSlot) storage.Award {
-	a := as.at(slot)
+// sorted returns the positions of refs in the listing order: by badge ID
+// byte-wise, then tier, then day.
+func (as *awards) sorted(refs []awardRef) []int {
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		return as.compare(&refs[i], as.names[refs[j].badge], int(refs[j].tier), int(refs[j].day))
+	})
+	return order
+}
+
+// compare orders r against (badge, tier, day) in the listing order.
+func (as *awards) compare(r *awardRef, badge string, tier, day int) int {
+	if c := strings.Compare(as.names[r.badge], badge); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(int(r.tier), tier); c != 0 {
+		return c
+	}
+	return cmp.Compare(int(r.day), day)
+}
+
+// award returns the caller's own copy of the award of enrolment that r
+// lists.
+func (as *awards) award(enrolment uuid.UUID, r *awardRef) storage.Award {
+	a := as.at(r.slot)
 	out := storage.Award{
-		AwardKey:    storage.AwardKey{EnrolmentID: a.enrolment, BadgeID: as.names[a.badge], Tier: a.tier, Day: a.day},
-		ID:          a.id,
-		ProgrammeID: as.names[a.programme],
+		AwardKey:    storage.AwardKey{EnrolmentID: enrolment, BadgeID: as.names[r.badge], Tier: int(r.tier), Day: int(r.day)},
+		ProgrammeID: as.names[r.programme],
 		AwardedAt:   time.Unix(a.sec, int64(a.nsec)).UTC(),
 	}
 	if e := a.evidence; e.n > 0 {
@@ -207,26 +250,24 @@ func (as *awards) newSlot(a awardRec) awardSlot {
 	return awardSlot(last*awardBlock + len(as.blocks[last]) - 1)
 }
 
-// place stores a, whose key and ID are free, at position i of rec's
-// awards, with its own copy of the evidence, and counts its holder.
-func (as *awards) place(rec *enrolmentRec, i int, a *storage.Award) {
+// place stores a, whose key is free and fits (compactKey), in rec's awards with
+// its own copy of the evidence, and counts its holder.
+func (as *awards) place(rec *enrolmentRec, a *storage.Award) {
+	tier, day, _ := compactKey(a.AwardKey)
 	t := a.AwardedAt
-	slot := as.newSlot(awardRec{
-		enrolment: a.EnrolmentID, id: a.ID,
-		badge: as.intern(a.BadgeID), programme: as.intern(a.ProgrammeID),
-		tier: a.Tier, day: a.Day,
-		sec: t.Unix(), nsec: int32(t.Nanosecond()),
-		evidence: as.keepEvidence(a.Evidence),
-	})
+	r := awardRef{
+		badge: as.intern(a.BadgeID), programme: as.intern(a.ProgrammeID), tier: tier, day: day,
+		slot: as.newSlot(awardRec{sec: t.Unix(), nsec: int32(t.Nanosecond()), evidence: as.keepEvidence(a.Evidence)}),
+	}
+	first := !holds(rec.awards, r.badge, r.programme)
 	if rec.awards == nil {
 		// An enrolment that earns a badge soon earns more (a first
 		// completion earns the first-day and the daily badge): starting
 		// at eight saves growing through one, two and four.
-		rec.awards = make([]awardSlot, 0, 8)
+		rec.awards = make([]awardRef, 0, 8)
 	}
-	rec.awards = insertAt(rec.awards, i, slot)
-	if !as.holdsAnother(rec.awards, i) {
-		r := as.at(slot)
+	rec.awards = append(rec.awards, r)
+	if first {
 		badges := as.holders[r.programme]
 		if badges == nil {
 			badges = make(map[nameID]int)
@@ -236,41 +277,10 @@ func (as *awards) place(rec *enrolmentRec, i int, a *storage.Award) {
 	}
 }
 
-// insertAt inserts v at position i of s, growing s by doubling.
-func insertAt[T any](s []T, i int, v T) []T {
-	if len(s) == cap(s) {
-		grown := make([]T, len(s)+1, 2*cap(s)+1)
-		copy(grown, s[:i])
-		grown[i] = v
-		copy(grown[i+1:], s[i:])
-		return grown
-	}
-	s = s[:len(s)+1]
-	copy(s[i+1:], s[i:])
-	s[i] = v
-	return s
-}
-
-// holdsAnother reports whether the enrolment whose awards are refs holds
-// another award of the badge and programme of refs[i]. Awards are sorted
-// by badge, so those are next to it; usually the first neighbour answers.
-func (as *awards) holdsAnother(refs []awardSlot, i int) bool {
-	a := as.at(refs[i])
-	for j := i - 1; j >= 0; j-- {
-		b := as.at(refs[j])
-		if b.badge != a.badge {
-			break
-		}
-		if b.programme == a.programme {
-			return true
-		}
-	}
-	for j := i + 1; j < len(refs); j++ {
-		b := as.at(refs[j])
-		if b.badge != a.badge {
-			break
-		}
-		if b.programme == a.programme {
+// holds reports whether refs list an award of the badge and programme.
+func holds(refs []awardRef, badge, programme nameID) bool {
+	for i := range refs {
+		if refs[i].badge == badge && refs[i].programme == programme {
 			return true
 		}
 	}
@@ -279,16 +289,14 @@ func (as *awards) holdsAnother(refs []awardSlot, i int) bool {
 
 // remove removes position i of rec's awards and returns a copy of the
 // award.
-func (as *awards) remove(rec *enrolmentRec, i int) storage.Award {
-	slot := rec.awards[i]
-	a := as.award(slot)
-	last := !as.holdsAnother(rec.awards, i)
-	r := *as.at(slot)
-	*as.at(slot) = awardRec{} // its slot is not reused
-	copy(rec.awards[i:], rec.awards[i+1:])
-	rec.awards = rec.awards[:len(rec.awards)-1]
-	as.ids.remove(a.ID)
-	if last {
+func (as *awards) remove(enrolment uuid.UUID, rec *enrolmentRec, i int) storage.Award {
+	r := rec.awards[i]
+	a := as.award(enrolment, &r)
+	*as.at(r.slot) = awardRec{} // its slot is not reused
+	last := len(rec.awards) - 1
+	rec.awards[i] = rec.awards[last]
+	rec.awards = rec.awards[:last]
+	if !holds(rec.awards, r.badge, r.programme) {
 		badges := as.holders[r.programme]
 		if badges[r.badge]--; badges[r.badge] == 0 {
 			delete(badges, r.badge)
@@ -300,8 +308,8 @@ func (as *awards) remove(rec *enrolmentRec, i int) storage.Award {
 	return a
 }
 
-// awardsOf returns the enrolment's awards, sorted.
-func (s *Store) awardsOf(id uuid.UUID) []awardSlot {
+// awardsOf returns the enrolment's awards, in the order they were made.
+func (s *Store) awardsOf(id uuid.UUID) []awardRef {
 	if rec := s.enrolments[id]; rec != nil {
 		return rec.awards
 	}
@@ -314,11 +322,11 @@ func (r *reader) GetAward(ctx context.Context, key storage.AwardKey) (storage.Aw
 		return storage.Award{}, err
 	}
 	refs := r.s.awardsOf(key.EnrolmentID)
-	i, ok := r.s.awards.find(refs, posOf(key))
-	if !ok {
+	i := r.s.awards.find(refs, key)
+	if i < 0 {
 		return storage.Award{}, errAwardNotFound
 	}
-	return r.s.awards.award(refs[i]), nil
+	return r.s.awards.award(key.EnrolmentID, &refs[i]), nil
 }
 
 // ListAwards implements [storage.AwardReader.ListAwards].
@@ -333,21 +341,22 @@ func (r *reader) ListAwards(ctx context.Context, enrolmentID uuid.UUID, cursor s
 			return page, fmt.Errorf("memory: list awards: %w", err)
 		}
 	}
+	as := r.s.awards
 	refs := r.s.awardsOf(enrolmentID)
+	order := as.sorted(refs)
 	i := 0
 	if cursor != "" {
-		var found bool
-		if i, found = r.s.awards.find(refs, after); found {
-			i++
-		}
+		i = sort.Search(len(order), func(i int) bool {
+			return as.compare(&refs[order[i]], after.Badge, after.Tier, after.Day) > 0
+		})
 	}
 	limit = storage.ClampLimit(limit)
-	for ; i < len(refs); i++ {
+	for ; i < len(order); i++ {
 		if len(page.Items) == limit {
 			page.Next = storage.EncodeCursor(posOf(page.Items[limit-1].AwardKey))
 			break
 		}
-		page.Items = append(page.Items, r.s.awards.award(refs[i]))
+		page.Items = append(page.Items, as.award(enrolmentID, &refs[order[i]]))
 	}
 	return page, nil
 }
@@ -375,24 +384,18 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
+	if _, _, ok := compactKey(a.AwardKey); !ok {
+		return fmt.Errorf("memory: insert award %s: tier %d or day %d out of the 32-bit range", a.BadgeID, a.Tier, a.Day)
+	}
 	s := w.s
 	rec := s.enrolments[a.EnrolmentID]
-	var i int
-	if rec != nil {
-		var found bool
-		if i, found = s.awards.find(rec.awards, posOf(a.AwardKey)); found {
-			return errAwardExists
-		}
-	}
-	// Checked last, because inserting is the check.
-	if !s.awards.ids.insert(a.ID) {
-		return errAwardIDExists
-	}
 	if rec == nil {
 		rec = &enrolmentRec{}
 		s.enrolments[a.EnrolmentID] = rec
+	} else if s.awards.find(rec.awards, a.AwardKey) >= 0 {
+		return errAwardExists
 	}
-	s.awards.place(rec, i, &a)
+	s.awards.place(rec, &a)
 	// Undo needs only the key.
 	w.awards = append(w.awards, storage.Award{AwardKey: a.AwardKey})
 	w.log(undoRec{op: undoInsertAward, slot: len(w.awards) - 1})
@@ -415,7 +418,7 @@ func (w *writer) DeleteAward(ctx context.Context, key storage.AwardKey) error {
 	return nil
 }
 
-// addAward stores a, whose key and ID are known to be free: the undo of
+// addAward stores a, whose key is known to be free: the undo of
 // DeleteAward.
 func (s *Store) addAward(a storage.Award) {
 	rec := s.enrolments[a.EnrolmentID]
@@ -423,9 +426,7 @@ func (s *Store) addAward(a storage.Award) {
 		rec = &enrolmentRec{}
 		s.enrolments[a.EnrolmentID] = rec
 	}
-	i, _ := s.awards.find(rec.awards, posOf(a.AwardKey))
-	s.awards.ids.insert(a.ID)
-	s.awards.place(rec, i, &a)
+	s.awards.place(rec, &a)
 }
 
 // removeAward removes the award with key and returns a copy of it,
@@ -436,11 +437,11 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 	if rec == nil {
 		return storage.Award{}, false
 	}
-	i, found := s.awards.find(rec.awards, posOf(key))
-	if !found {
+	i := s.awards.find(rec.awards, key)
+	if i < 0 {
 		return storage.Award{}, false
 	}
-	a := s.awards.remove(rec, i)
+	a := s.awards.remove(key.EnrolmentID, rec, i)
 	s.dropIfEmpty(key.EnrolmentID, rec)
 	return a, true
 }

@@ -20,15 +20,17 @@ import (
 
 // TestAwardHolders covers what the conformance suite cannot reach: one
 // enrolment ID holding a badge in two programmes (the contract does not tie
-// an award to its enrolment's programme), so the holder counts, found from
-// an award's neighbours, must look past a neighbour of another programme;
-// and a record that held only awards is dropped with its last award.
+// an award to its enrolment's programme), so the holder counts must tell
+// the enrolment's awards of one programme from the other's; a key that
+// does not fit the store's 32-bit tier and day is refused and changes
+// nothing; and a record that held only awards is dropped with its last
+// award.
 func TestAwardHolders(t *testing.T) {
 	ctx := context.Background()
 	s := New(nil)
 	en := uuid.Must(uuid.NewV7())
 	award := func(programme string, day int, evidence string) storage.Award {
-		return storage.Award{AwardKey: storage.AwardKey{EnrolmentID: en, BadgeID: "daily", Day: day}, ID: uuid.Must(uuid.NewV7()),
+		return storage.Award{AwardKey: storage.AwardKey{EnrolmentID: en, BadgeID: "daily", Day: day},
 			ProgrammeID: programme, AwardedAt: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Evidence: []byte(evidence)}
 	}
 	holders := func(programme string) map[string]int {
@@ -51,6 +53,19 @@ func TestAwardHolders(t *testing.T) {
 	}))
 	assert.Equal(t, map[string]int{"daily": 1}, holders("A"))
 	assert.Equal(t, map[string]int{"daily": 1}, holders("B"))
+
+	for _, key := range []storage.AwardKey{{EnrolmentID: en, BadgeID: "daily", Day: 1 << 31}, {EnrolmentID: en, BadgeID: "tiered", Tier: -1 << 40}} {
+		huge := a1
+		huge.AwardKey = key
+		err := s.Update(ctx, func(ctx context.Context, tx storage.Tx) error { return tx.InsertAward(ctx, huge) })
+		require.Error(t, err, "a tier or day beyond 32 bits must be refused")
+		assert.NotErrorIs(t, err, storage.ErrConflict)
+	}
+	require.NoError(t, s.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+		page, err := tx.ListAwards(ctx, en, "", 10)
+		assert.Len(t, page.Items, 3, "a refused award changes nothing")
+		return err
+	}))
 
 	// Deleting day 1 leaves day 3 of A, beyond B's day 2: A still counts.
 	require.NoError(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error { return tx.DeleteAward(ctx, a1.AwardKey) }))
@@ -120,7 +135,6 @@ func TestAwardsAcrossBlocks(t *testing.T) {
 		en := ens[i%len(ens)]
 		a := storage.Award{
 			AwardKey:    storage.AwardKey{EnrolmentID: en, BadgeID: badges[i%len(badges)], Tier: i % 3, Day: i},
-			ID:          uuid.Must(uuid.NewV7()),
 			ProgrammeID: "p",
 			AwardedAt:   at.Add(time.Duration(i) * time.Second),
 			Evidence:    evidence(i),

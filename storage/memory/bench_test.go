@@ -169,7 +169,6 @@ func BenchmarkUpdate_InsertAward(b *testing.B) {
 	fn := func(ctx context.Context, tx storage.Tx) error {
 		return tx.InsertAward(ctx, storage.Award{
 			AwardKey:    storage.AwardKey{EnrolmentID: ids[benchSeq%len(ids)], BadgeID: "daily", Day: benchSeq/len(ids) + 1},
-			ID:          seqID(benchSeq, 2),
 			ProgrammeID: "bench",
 			AwardedAt:   at,
 			Evidence:    evidence,

@@ -95,11 +95,10 @@ type enrolmentRec struct {
 	// a binary search finds a key. An enrolment has tens of completions,
 	// so a sorted slice beats a tree.
 	completions []completionRef
-	// awards are sorted by (BadgeID, Tier, Day): the listing order, and a
-	// binary search finds a key. Slot numbers, so that a daily badge
-	// inserted mid-list moves 4 bytes per award and growing the list
-	// allocates memory the garbage collector does not scan.
-	awards []awardSlot
+	// awards are in the order they were made (see awardRef); they hold
+	// no pointers, so growing the list allocates memory the garbage
+	// collector does not scan.
+	awards []awardRef
 	// badgeDays holds the days of e.Badges' references (each slice of it
 	// capped), so that an update copies them without allocating.
 	badgeDays []uint64
@@ -142,7 +141,6 @@ var (
 	errAuditExists         = fmt.Errorf("memory: audit entry ID exists: %w", storage.ErrConflict)
 	errAwardNotFound       = fmt.Errorf("memory: award: %w", storage.ErrNotFound)
 	errAwardExists         = fmt.Errorf("memory: award key exists: %w", storage.ErrConflict)
-	errAwardIDExists       = fmt.Errorf("memory: award ID exists: %w", storage.ErrConflict)
 	errScoreNotFound       = fmt.Errorf("memory: score: %w", storage.ErrNotFound)
 )
 

@@ -10,7 +10,7 @@ import (
 	"github.com/habitkit/habitkit/storage"
 )
 
-const awardColumns = "id, programme_id, enrolment_id, badge_id, tier, day, awarded_at, evidence"
+const awardColumns = "programme_id, enrolment_id, badge_id, tier, day, awarded_at, evidence"
 
 const awardListing = "awards"
 
@@ -32,7 +32,7 @@ func scanAward(d dialect, scan func(dest ...any) error) (storage.Award, error) {
 		a  storage.Award
 		at = timeScan{d: d}
 	)
-	if err := scan(&a.ID, &a.ProgrammeID, &a.EnrolmentID, &a.BadgeID, &a.Tier, &a.Day, &at, &a.Evidence); err != nil {
+	if err := scan(&a.ProgrammeID, &a.EnrolmentID, &a.BadgeID, &a.Tier, &a.Day, &at, &a.Evidence); err != nil {
 		return storage.Award{}, err
 	}
 	a.AwardedAt = at.t
@@ -50,8 +50,8 @@ func (t *tx) InsertAward(ctx context.Context, a storage.Award) error {
 		evidence = []byte{} // the column is NOT NULL, like a programme's definition
 	}
 	return t.insert(ctx, "insert award of "+awardKeyString(a.AwardKey),
-		"INSERT INTO habitkit_awards ("+awardColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		a.ID, a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, t.timeArg(a.AwardedAt), evidence)
+		"INSERT INTO habitkit_awards ("+awardColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+		a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, t.timeArg(a.AwardedAt), evidence)
 }
 
 // GetAward implements [storage.AwardReader.GetAward].

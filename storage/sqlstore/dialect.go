@@ -73,6 +73,10 @@ type dialect interface {
 	// nowSQL is an SQL expression for the database's current UTC time, used
 	// only for habitkit_migrations.applied_at (the adapter reads no clock).
 	nowSQL() string
+	// currentSchemaSQL is an SQL expression for the schema that
+	// information_schema lists the store's tables under ("" on SQLite,
+	// which has no information_schema).
+	currentSchemaSQL() string
 }
 
 // dialectFor returns the dialect named d, or the one detected from the

@@ -145,3 +145,5 @@ func (mysqlDialect) migrationsTable() string {
 }
 
 func (mysqlDialect) nowSQL() string { return "UTC_TIMESTAMP(6)" }
+
+func (mysqlDialect) currentSchemaSQL() string { return "DATABASE()" }

@@ -134,3 +134,5 @@ func (postgresDialect) migrationsTable() string {
 }
 
 func (postgresDialect) nowSQL() string { return "now()" }
+
+func (postgresDialect) currentSchemaSQL() string { return "current_schema()" }

@@ -113,3 +113,5 @@ func (sqliteDialect) migrationsTable() string {
 }
 
 func (sqliteDialect) nowSQL() string { return "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')" }
+
+func (sqliteDialect) currentSchemaSQL() string { return "" }

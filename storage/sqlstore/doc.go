@@ -95,8 +95,9 @@
 // listings), habitkit_completions (PK enrolment_id, day, activity_id; unique
 // id; unique idempotency_key, NULL when empty so that empty keys never
 // conflict), habitkit_audit (PK id), from version 2 habitkit_awards
-// (PK enrolment_id, badge_id, tier, day; unique id; an index on
-// programme_id, badge_id, enrolment_id for counting badge holders) and, from
+// (PK enrolment_id, badge_id, tier, day; an index on programme_id,
+// badge_id, enrolment_id for counting badge holders; the unique id column
+// went in version 5, an award being identified by its key) and, from
 // version 3, habitkit_scores (PK programme_id, board_id, period,
 // partition_key, subject; an index on programme_id, subject for a subject's
 // rows across boards, and one on programme_id, board_id, period,

@@ -199,3 +199,11 @@ func EndBulkLoad(ctx context.Context, s *Store) error {
 	}
 	return nil
 }
+
+// InsertAwardWithID inserts a as a store whose schema is older than
+// version 5 did, with an award ID, for upgrade tests.
+func InsertAwardWithID(ctx context.Context, s *Store, a storage.Award, id uuid.UUID) error {
+	args := s.d.args([]any{id, a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, s.d.timeValue(a.AwardedAt.UTC()), a.Evidence})
+	_, err := s.db.ExecContext(ctx, s.d.rebind("INSERT INTO habitkit_awards (id, "+awardColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"), args...)
+	return err
+}

@@ -21,8 +21,22 @@ var migrationFiles embed.FS
 type migration struct {
 	version    int
 	name       string
-	statements []string
+	statements []statement
 }
+
+// statement is one statement of a migration.
+type statement struct {
+	sql string
+	// ifColumn, "table.column", makes the statement run only while that
+	// column exists: a file says so with the comment line
+	// "-- if column exists: table.column" before the statement. MySQL has
+	// no DROP COLUMN IF EXISTS (MariaDB has), and its migrations must be
+	// re-runnable (see migrateMySQL).
+	ifColumn string
+}
+
+// ifColumnPrefix starts the comment line that sets statement.ifColumn.
+const ifColumnPrefix = "-- if column exists:"
 
 // loadMigrations returns the dialect's migrations in version order.
 func loadMigrations(d Dialect) ([]migration, error) {
@@ -43,7 +57,14 @@ func loadMigrations(d Dialect) ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: name, statements: splitStatements(string(b))})
+		sts, err := splitStatements(string(b))
+		if err == nil && d == SQLite && slices.ContainsFunc(sts, func(st statement) bool { return st.ifColumn != "" }) {
+			err = errors.New(ifColumnPrefix + " needs information_schema, which SQLite lacks")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		ms = append(ms, migration{version: v, name: name, statements: sts})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	for i := 1; i < len(ms); i++ {
@@ -55,28 +76,43 @@ func loadMigrations(d Dialect) ([]migration, error) {
 }
 
 // splitStatements splits a migration file into statements: each ends with a
-// ';' at the end of a line. Lines starting with "--" are comments. Splitting
-// ourselves means the DSN needs no multi-statement option (MySQL).
-func splitStatements(src string) []string {
-	var out []string
+// ';' at the end of a line. Lines starting with "--" are comments, except
+// the ifColumnPrefix line, which applies to the statement after it.
+// Splitting ourselves means the DSN needs no multi-statement option (MySQL).
+func splitStatements(src string) ([]statement, error) {
+	var out []statement
 	var cur strings.Builder
+	var ifColumn string
+	end := func() {
+		if st := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"); st != "" {
+			out = append(out, statement{sql: st, ifColumn: ifColumn})
+			ifColumn = ""
+		}
+		cur.Reset()
+	}
 	for line := range strings.Lines(src) {
 		trimmed := strings.TrimSpace(line)
+		if rest, ok := strings.CutPrefix(trimmed, ifColumnPrefix); ok {
+			table, column, ok := strings.Cut(strings.TrimSpace(rest), ".")
+			if !ok || table == "" || column == "" || strings.TrimSpace(cur.String()) != "" {
+				return nil, fmt.Errorf("%q: want %q between statements", trimmed, ifColumnPrefix+" table.column")
+			}
+			ifColumn = table + "." + column
+			continue
+		}
 		if strings.HasPrefix(trimmed, "--") {
 			continue
 		}
 		cur.WriteString(line)
 		if strings.HasSuffix(trimmed, ";") {
-			if st := strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"); st != "" {
-				out = append(out, st)
-			}
-			cur.Reset()
+			end()
 		}
 	}
-	if st := strings.TrimSpace(cur.String()); st != "" {
-		out = append(out, st)
+	end()
+	if ifColumn != "" {
+		return nil, fmt.Errorf("%q is followed by no statement", ifColumnPrefix+" "+ifColumn)
 	}
-	return out
+	return out, nil
 }
 
 // migrate applies the migrations the database lacks, each recorded in
@@ -127,7 +163,19 @@ func (s *Store) applyMigration(ctx context.Context, q dbtx, m migration, wrap fu
 		return nil
 	}
 	for _, st := range m.statements {
-		if _, err := q.ExecContext(ctx, st); err != nil {
+		if st.ifColumn != "" {
+			table, column, _ := strings.Cut(st.ifColumn, ".")
+			var n int
+			err := q.QueryRowContext(ctx, s.d.rebind("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = "+s.d.currentSchemaSQL()+
+				" AND table_name = ? AND column_name = ?"), table, column).Scan(&n)
+			if err != nil {
+				return wrap(err)
+			}
+			if n == 0 {
+				continue
+			}
+		}
+		if _, err := q.ExecContext(ctx, st.sql); err != nil {
 			return wrap(err)
 		}
 	}

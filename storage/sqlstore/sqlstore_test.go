@@ -301,10 +301,40 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	})
 }
 
+// TestUpgradeDropsAwardIDs opens a database at schema version 4, whose
+// awards had IDs, with awards in it: Open must keep every award, readable
+// by key and counted, and new awards need no ID.
+func TestUpgradeDropsAwardIDs(t *testing.T) {
+	forEach(t, func(t *testing.T, b backend) {
+		db, _ := b.create(t)
+		old, err := sqlstore.OpenAt(t.Context(), db, 4)
+		require.NoError(t, err)
+		e := newEnrolment("p", "Alice")
+		require.NoError(t, old.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return tx.InsertEnrolment(ctx, e) }))
+		before := []storage.Award{newAward(e, "streak", 1, 0), newAward(e, "daily", 0, 3)}
+		for _, a := range before {
+			require.NoError(t, sqlstore.InsertAwardWithID(t.Context(), old, a, uuid.Must(uuid.NewV7())))
+		}
+		s := mustOpen(t, db, nil)
+		after := newAward(e, "daily", 0, 4)
+		require.NoError(t, s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return tx.InsertAward(ctx, after) }))
+		require.NoError(t, s.View(t.Context(), func(ctx context.Context, tx storage.ReadTx) error {
+			for _, a := range append(before, after) {
+				got, err := tx.GetAward(ctx, a.AwardKey)
+				require.NoError(t, err, "awards stored before the upgrade must survive it")
+				assert.Equal(t, a, got)
+			}
+			holders, err := tx.CountHolders(ctx, "p")
+			require.NoError(t, err)
+			assert.Equal(t, map[string]int{"streak": 1, "daily": 1}, holders)
+			return nil
+		}))
+	})
+}
+
 func newAward(e challenge.Enrolment, badge string, tier, day int) storage.Award {
 	return storage.Award{
 		AwardKey:    storage.AwardKey{EnrolmentID: e.ID, BadgeID: badge, Tier: tier, Day: day},
-		ID:          uuid.Must(uuid.NewV7()),
 		ProgrammeID: e.ProgrammeID,
 		AwardedAt:   t0.Add(time.Duration(day) * time.Hour),
 		Evidence:    []byte(`{"days": [1,  2]}`),

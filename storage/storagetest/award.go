@@ -25,7 +25,6 @@ const awardEvidence = `{"streak": 7,  "days":[3, 1,2], "a": "\u00e9"}` + "\n"
 func award(e challenge.Enrolment, badge string, tier, day int) storage.Award {
 	return storage.Award{
 		AwardKey:    storage.AwardKey{EnrolmentID: e.ID, BadgeID: badge, Tier: tier, Day: day},
-		ID:          newID(),
 		ProgrammeID: e.ProgrammeID,
 		AwardedAt:   at(day*86400+tier*60, 100+tier),
 		Evidence:    []byte(awardEvidence),
@@ -44,7 +43,7 @@ func normAward(a storage.Award) storage.Award {
 
 func assertAward(t testing.TB, sentence string, want, got storage.Award) {
 	t.Helper()
-	assertUTC(t, "award "+got.ID.String(), got.AwardedAt)
+	assertUTC(t, fmt.Sprintf("award %+v", got.AwardKey), got.AwardedAt)
 	assert.Equal(t, normAward(want), normAward(got), sentence)
 }
 
@@ -161,7 +160,7 @@ func (h *harness) testAwards(t *testing.T) {
 		e := sc.mustEnrol(t, 1, nil)[0]
 		original := award(e, "streak", 1, 0)
 		mustInsertAwards(t, h.store, original)
-		again := award(e, "streak", 1, 0) // new ID, same key
+		again := award(e, "streak", 1, 0) // same key
 		again.Evidence = []byte(`{"other": true}`)
 		again.AwardedAt = at(99, 9)
 		later := award(e, "streak", 2, 0)
@@ -182,25 +181,6 @@ func (h *harness) testAwards(t *testing.T) {
 		got, err = getAward(t, h.store, later.AwardKey)
 		require.NoError(t, err, "after ErrConflict the transaction must stay usable and commit its other writes")
 		assertAward(t, awardRoundTripSentence, later, got)
-	})
-
-	t.Run("DuplicateIDConflicts", func(t *testing.T) {
-		t.Parallel()
-		sc := newScope(t, h.store)
-		e := sc.mustEnrol(t, 1, nil)[0]
-		original := award(e, "streak", 1, 0)
-		mustInsertAwards(t, h.store, original)
-		dup := award(e, "early-bird", 0, 4)
-		dup.ID = original.ID
-		err := h.store.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
-			return tx.InsertAward(ctx, dup)
-		})
-		assert.ErrorIs(t, err, storage.ErrConflict, "inserting an award whose ID exists must return ErrConflict")
-		_, err = getAward(t, h.store, dup.AwardKey)
-		assert.ErrorIs(t, err, storage.ErrNotFound, "a conflicting insert must write nothing")
-		got, err := getAward(t, h.store, original.AwardKey)
-		require.NoError(t, err, "getting a stored award must succeed")
-		assertAward(t, "a conflicting insert must leave the original award unchanged", original, got)
 	})
 
 	t.Run("TierAndDayMakeDistinctAwards", func(t *testing.T) {
@@ -252,8 +232,7 @@ func (h *harness) testAwards(t *testing.T) {
 		})
 		assert.ErrorIs(t, err, storage.ErrNotFound, "deleting an award that does not exist must return ErrNotFound")
 
-		// A badge that holds again is awarded again: same key, new ID. The
-		// deleted award's ID is free again too.
+		// A badge that holds again is awarded again, with the same key.
 		again := award(e, "streak", 1, 0)
 		again.AwardedAt = at(5*86400, 5)
 		mustInsertAwards(t, h.store, again)
@@ -262,7 +241,7 @@ func (h *harness) testAwards(t *testing.T) {
 		assertAward(t, "a re-inserted award must round-trip every field", again, got)
 		mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
 			require.NoError(t, tx.DeleteAward(ctx, again.AwardKey), "deleting a stored award must succeed")
-			require.NoError(t, tx.InsertAward(ctx, a), "after DeleteAward, inserting an award with the deleted award's ID and key must succeed")
+			require.NoError(t, tx.InsertAward(ctx, a), "after DeleteAward, inserting an award with the deleted award's key must succeed")
 			return nil
 		})
 		got, err = getAward(t, h.store, a.AwardKey)
@@ -451,8 +430,8 @@ func (h *harness) testAwards(t *testing.T) {
 					func() error { return tx.InsertAward(ctx, award(es[0], "streak", 2, 0)) },
 					func() error { return tx.DeleteAward(ctx, a1.AwardKey) },
 					func() error { return tx.DeleteAward(ctx, a2.AwardKey) },
-					// Deleted and inserted again with another ID and
-					// Evidence: the rollback must restore the original.
+					// Deleted and inserted again with other evidence:
+					// the rollback must restore the original.
 					func() error {
 						b := award(es[0], "early", 0, 3)
 						b.Evidence = []byte(`{"rolled": "back"}`)
@@ -564,7 +543,7 @@ func (h *harness) testAwards(t *testing.T) {
 }
 
 // testSameAward has every writer insert the same award key with its own
-// award ID, as engine instances racing to award one badge would.
+// evidence, as engine instances racing to award one badge would.
 func testSameAward(t *testing.T, stores ...storage.Store) {
 	sc := newScope(t, stores[0])
 	e := sc.mustEnrol(t, 1, sc.minimalEnrolment)[0]

@@ -116,7 +116,6 @@ type badgeEvent struct {
 // caller between calls so that the hot path does not allocate them.
 // Storage copies what it keeps, so handing it these buffers is safe.
 type badgeScratch struct {
-	en       challenge.Enrolment
 	changes  []badge.Change
 	held     badge.Refs
 	evidence []byte
@@ -129,20 +128,10 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	if len(ed.badges) == 0 {
 		return nil, events, nil
 	}
-	// The facts' calendar points to a copy of the enrolment. A Custom
-	// criterion's Func may keep the facts it is given, so the compiler
-	// puts whatever the calendar points to on the heap: pointing it at the
-	// copy in sc, which is there already, keeps the caller's enrolment on
-	// its stack (one allocation less per completion, badges or not).
-	var facts badge.Facts
-	if sc != nil {
-		sc.en = *en
-		facts = badgeFacts(ed, &sc.en, ev.today, ev.day)
-		defer func() { sc.en = challenge.Enrolment{} }()
-	} else {
-		cp := *en
-		facts = badgeFacts(ed, &cp, ev.today, ev.day)
-	}
+	// The facts' calendar points to en. A Custom criterion's Func may keep
+	// the facts it is given, so en is on the heap; Complete's is there
+	// anyway (its pooled op keeps it from call to call).
+	facts := badgeFacts(ed, en, ev.today, ev.day)
 	facts.Gained = ev.gained
 	if ev.gained {
 		facts.Added = ev.added

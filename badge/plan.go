@@ -21,8 +21,17 @@ type Plan struct {
 	// tags holds, for each tag a Completions criterion counts ("" for
 	// every day), the programme days whose activity has it.
 	tags []tagDays
-	// order lists the definitions' indexes by ID, for a merge with Refs.
+	// order lists the definitions' indexes by ID, for a merge with Refs,
+	// and ids their IDs in that order, side by side so that the merge
+	// reads one array rather than every definition.
 	order []int
+	ids   []string
+	// checks[streak][day] lists, in definition order, the definitions a
+	// single new completion of day must check: streak says the longest
+	// streak changed too (sources SourceCompletions and SourceStreak),
+	// else only SourceCompletions changed. The rest are skipped by the
+	// rules of appendChanges, decided here once instead of on every call.
+	checks [2][][]int32
 }
 
 // defInfo is what a Plan knows about one definition.
@@ -52,6 +61,10 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 		pl.order[i] = i
 	}
 	slices.SortStableFunc(pl.order, func(a, b int) int { return strings.Compare(defs[a].ID, defs[b].ID) })
+	pl.ids = make([]string, len(defs))
+	for k, i := range pl.order {
+		pl.ids[k] = defs[i].ID
+	}
 	f := Facts{Calendar: challenge.NewCalendar(p, nil)}
 	n := f.length()
 	for i := range defs {
@@ -68,7 +81,53 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 		}
 		pl.addTags(&f, c, n)
 	}
+	for streak := range pl.checks {
+		want := sourceSet(1) << uint(SourceCompletions)
+		if streak == 1 {
+			want |= 1 << uint(SourceStreak)
+		}
+		pl.checks[streak] = make([][]int32, n+1)
+		for d := 1; d <= n; d++ {
+			for i := range defs {
+				if pl.checked(i, want, d) {
+					pl.checks[streak][d] = append(pl.checks[streak][d], int32(i))
+				}
+			}
+		}
+	}
 	return pl
+}
+
+// checked reports whether defs[i] must be checked after a single new
+// completion of day, when the sources in want changed: the filter of
+// appendChanges, for the plan's precomputed lists.
+func (pl *Plan) checked(i int, want sourceSet, day int) bool {
+	in := &pl.info[i]
+	rel := in.sources & want
+	if rel == 0 {
+		return false
+	}
+	return !in.monotone || rel != 1<<uint(SourceCompletions) || in.allDays || in.days.Has(day)
+}
+
+// checkList returns the precomputed list of definitions to check for
+// facts f after the sources in want changed, or false when none applies.
+func (pl *Plan) checkList(f *Facts, want sourceSet) ([]int32, bool) {
+	if !f.Gained || f.Added < 1 {
+		return nil, false
+	}
+	var streak int
+	switch want {
+	case 1 << uint(SourceCompletions):
+	case 1<<uint(SourceCompletions) | 1<<uint(SourceStreak):
+		streak = 1
+	default:
+		return nil, false
+	}
+	if f.Added >= len(pl.checks[streak]) {
+		return nil, false
+	}
+	return pl.checks[streak][f.Added], true
 }
 
 // addTags records the days of every tag that c (or a part of it) counts.
@@ -262,27 +321,34 @@ func (h *heldView) has(held Held, i int, id string, o Occurrence) bool {
 }
 
 // merge finds each definition's run in refs, walking both in ID order.
-// Equal IDs are usually the same string, which compares at once.
+// The references' IDs are usually the very strings of the definitions
+// (the engine makes them from the plan's), and equal strings that share
+// their bytes compare at once, so the walk first assumes that every
+// reference is of a definition and only tests equality; a reference that
+// is not (a badge dropped from the programme) leaves references over,
+// and then the walk is made again comparing order.
 func (pl *Plan) merge(refs Refs, runs [][2]int32) {
 	j := 0
-	prev := -1
-	for _, i := range pl.order {
-		id := pl.defs[i].ID
-		if prev >= 0 && pl.defs[prev].ID == id { // the same ID twice
-			runs[i], prev = runs[prev], i
-			continue
+	for k, id := range pl.ids {
+		lo := j
+		for j < len(refs) && refs[j].Badge == id {
+			j++
 		}
-		for j < len(refs) {
-			if b := refs[j].Badge; b == id || b > id {
-				break
-			}
+		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
+	}
+	if j == len(refs) {
+		return
+	}
+	j = 0
+	for k, id := range pl.ids {
+		for j < len(refs) && refs[j].Badge < id {
 			j++
 		}
 		lo := j
 		for j < len(refs) && refs[j].Badge == id {
 			j++
 		}
-		runs[i], prev = [2]int32{int32(lo), int32(j)}, i
+		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
 	}
 }
 
@@ -318,6 +384,14 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed [
 		f.plan = pl // its tag days are this programme's
 	}
 	want := setOf(changed)
+	if pl != nil {
+		if list, ok := pl.checkList(&f, want); ok {
+			for _, i := range list {
+				out = decideAll(out, int(i), &defs[i], &pl.info[i], &f, held, &h)
+			}
+			return out
+		}
+	}
 	// After a single new completion, the only completion fact that
 	// changed is f.Added: a criterion that does not read that day has the
 	// figures it had after the previous event, which was evaluated.
@@ -333,23 +407,29 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed [
 		if oneDay && in.monotone && rel == 1<<uint(SourceCompletions) && !readsAdded(pl, defs, i, &f) {
 			continue
 		}
-		switch {
-		case def.Repeat == Daily:
-			if f.Day < 1 {
-				continue
-			}
-			out = decide(out, i, def, in, Occurrence{Day: f.Day}, &f, 0, f.Day, held, &h)
-		case len(def.Tiers) > 0:
-			// Each tier is measured at its own threshold, so that its
-			// evidence is what earned that tier. Tiers are few.
-			for t, tier := range def.Tiers {
-				out = decide(out, i, def, in, Occurrence{Tier: t + 1}, &f, tier.Threshold, 0, held, &h)
-			}
-		default:
-			out = decide(out, i, def, in, Occurrence{}, &f, 0, 0, held, &h)
-		}
+		out = decideAll(out, i, def, in, &f, held, &h)
 	}
 	return out
+}
+
+// decideAll decides every occurrence of defs[i] that the event can
+// change: the day's for a Daily badge, each tier, or the one occurrence.
+func decideAll(out []Change, i int, def *Definition, in *defInfo, f *Facts, held Held, h *heldView) []Change {
+	switch {
+	case def.Repeat == Daily:
+		if f.Day < 1 {
+			return out
+		}
+		return decide(out, i, def, in, Occurrence{Day: f.Day}, f, 0, f.Day, held, h)
+	case len(def.Tiers) > 0:
+		// Each tier is measured at its own threshold, so that its
+		// evidence is what earned that tier. Tiers are few.
+		for t, tier := range def.Tiers {
+			out = decide(out, i, def, in, Occurrence{Tier: t + 1}, f, tier.Threshold, 0, held, h)
+		}
+		return out
+	}
+	return decide(out, i, def, in, Occurrence{}, f, 0, 0, held, h)
 }
 
 // popcount counts the days in both sets within 1..n.

@@ -99,6 +99,12 @@ type enrolmentRec struct {
 	// no pointers, so growing the list allocates memory the garbage
 	// collector does not scan.
 	awards []awardRef
+	// keyBits and badgeBits are Bloom filters of awards' keys and of
+	// their (badge, programme) pairs (see awardFilter): a clear bit proves
+	// that no award of the enrolment has the key, or the badge, so the
+	// common insert of a new award skips the scans that would prove it.
+	keyBits   [4]uint64
+	badgeBits uint64
 	// badgeDays holds the days of e.Badges' references (each slice of it
 	// capped), so that an update copies them without allocating.
 	badgeDays []uint64

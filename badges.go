@@ -155,7 +155,7 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	}
 	now := ev.now
 	for _, c := range changes {
-		def := findBadge(ed.badges, c.Badge)
+		def := &ed.badges[c.Index]
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
 		switch c.Kind {
 		case badge.Award:
@@ -198,15 +198,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	return earned, events, nil
-}
-
-func findBadge(defs []badge.Definition, id string) *badge.Definition {
-	for i := range defs {
-		if defs[i].ID == id {
-			return &defs[i]
-		}
-	}
-	return &badge.Definition{ID: id, Name: id}
 }
 
 func tierName(def *badge.Definition, tier int) string {

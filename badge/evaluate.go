@@ -58,8 +58,10 @@ func (k ChangeKind) String() string {
 // Change is one award or revocation that [Evaluate] decided. Measure is
 // the measure at the time: for an award, its Evidence is what earned it.
 type Change struct {
-	// Badge is the badge's ID.
+	// Badge is the badge's ID, and Index its definition's position in the
+	// definitions evaluated.
 	Badge string
+	Index int
 	Occurrence
 	// Kind says whether the occurrence is awarded or revoked.
 	Kind ChangeKind
@@ -120,9 +122,9 @@ func decide(out []Change, i int, def *Definition, in *defInfo, o Occurrence, f *
 	m := def.Criterion.measure(f, target, day, !has)
 	switch {
 	case m.Met && !has:
-		return append(out, Change{Badge: def.ID, Occurrence: o, Kind: Award, Measure: m})
+		return append(out, Change{Badge: def.ID, Index: i, Occurrence: o, Kind: Award, Measure: m})
 	case !m.Met && has:
-		return append(out, Change{Badge: def.ID, Occurrence: o, Kind: Revoke, Measure: m})
+		return append(out, Change{Badge: def.ID, Index: i, Occurrence: o, Kind: Revoke, Measure: m})
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/habitkit/habitkit/challenge"
 )
@@ -320,6 +321,18 @@ func (h *heldView) has(held Held, i int, id string, o Occurrence) bool {
 	return runHas(h.refs[r[0]:r[1]], o)
 }
 
+// holdsAllTiers reports whether the merged references hold every tier
+// 1..n of definition i. A run's tiers are distinct and ascending, so n
+// of them from 1 to n are all of them.
+func (h *heldView) holdsAllTiers(i, n int) bool {
+	if h.runs == nil {
+		return false
+	}
+	r := h.runs[i]
+	run := h.refs[r[0]:r[1]]
+	return len(run) == n && run[0].Tier == 1 && run[n-1].Tier == n
+}
+
 // merge finds each definition's run in refs, walking both in ID order.
 // The references' IDs are usually the very strings of the definitions
 // (the engine makes them from the plan's), and equal strings that share
@@ -331,7 +344,7 @@ func (pl *Plan) merge(refs Refs, runs [][2]int32) {
 	j := 0
 	for k, id := range pl.ids {
 		lo := j
-		for j < len(refs) && refs[j].Badge == id {
+		for j < len(refs) && sameString(refs[j].Badge, id) {
 			j++
 		}
 		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
@@ -350,6 +363,15 @@ func (pl *Plan) merge(refs Refs, runs [][2]int32) {
 		}
 		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
 	}
+}
+
+// sameString reports whether a and b are equal. Strings that share their
+// bytes are equal at once, without the call that == makes to compare them:
+// the references' IDs are usually the plan's own strings, and a merge
+// makes some forty comparisons per evaluation. (The pointers are only
+// compared, never followed.)
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // appendChanges is Evaluate, with a plan when pl is not nil.
@@ -422,6 +444,9 @@ func decideAll(out []Change, i int, def *Definition, in *defInfo, f *Facts, held
 		}
 		return decide(out, i, def, in, Occurrence{Day: f.Day}, f, 0, f.Day, held, h)
 	case len(def.Tiers) > 0:
+		if f.Gained && in.monotone && h.holdsAllTiers(i, len(def.Tiers)) {
+			return out // none can be lost
+		}
 		// Each tier is measured at its own threshold, so that its
 		// evidence is what earned that tier. Tiers are few.
 		for t, tier := range def.Tiers {

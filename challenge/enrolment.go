@@ -2,6 +2,7 @@ package challenge
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -109,12 +110,9 @@ func (r *BadgeRef) Holds(day int) bool {
 // compareBadgeRef orders a reference against (badge, tier). It compares
 // the IDs once and stops there when they differ: it runs for every badge
 // and tier on every completion.
-func compareBadgeRef(r BadgeRef, badge string, tier int) int {
-	if r.Badge != badge {
-		if r.Badge < badge {
-			return -1
-		}
-		return 1
+func compareBadgeRef(r *BadgeRef, badge string, tier int) int {
+	if c := strings.Compare(r.Badge, badge); c != 0 {
+		return c
 	}
 	switch {
 	case r.Tier < tier:
@@ -131,13 +129,13 @@ func FindBadgeRef(refs []BadgeRef, badge string, tier int) (int, bool) {
 	lo, hi := 0, len(refs)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if compareBadgeRef(refs[m], badge, tier) < 0 {
+		if compareBadgeRef(&refs[m], badge, tier) < 0 {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	return lo, lo < len(refs) && compareBadgeRef(refs[lo], badge, tier) == 0
+	return lo, lo < len(refs) && compareBadgeRef(&refs[lo], badge, tier) == 0
 }
 
 // HoldsBadge reports whether refs, sorted as Enrolment.Badges, hold the

@@ -86,12 +86,15 @@ type awards struct {
 	evidence [][]byte
 	cur      int
 	// names and nameIDs intern programme and badge IDs; recent holds the
-	// last few interned, which a run of awards of one programme and a few
-	// badges finds without hashing.
-	names   []string
-	nameIDs map[string]nameID
-	recent  [4]nameID
-	next    int // the entry of recent to replace
+	// last few interned, as the caller gave them (whose bytes are usually
+	// those of the next call's string, which then compares at once), which
+	// a run of awards of one programme and a few badges finds without
+	// hashing.
+	names     []string
+	nameIDs   map[string]nameID
+	recent    [4]nameID
+	recentStr [4]string
+	next      int // the entry of recent to replace
 	// holders counts, per programme and badge, the distinct enrolments
 	// holding at least one occurrence, so that CountHolders reads a ready
 	// answer.
@@ -122,9 +125,8 @@ func (as *awards) lookup(name string) nameID {
 // recentID returns the number of name if it is one of the recent ones,
 // else noName.
 func (as *awards) recentID(name string) nameID {
-	for _, id := range as.recent {
-		// Equal names are usually the same string, which compares at once.
-		if id != noName && as.names[id] == name {
+	for i, id := range as.recent {
+		if id != noName && as.recentStr[i] == name {
 			return id
 		}
 	}
@@ -140,7 +142,7 @@ func (as *awards) intern(name string) nameID {
 	if !ok {
 		id = as.add(name)
 	}
-	as.recent[as.next] = id
+	as.recent[as.next], as.recentStr[as.next] = id, name
 	as.next = (as.next + 1) % len(as.recent)
 	return id
 }

@@ -219,9 +219,16 @@ func (e *Enrolment) CopyFrom(src *Enrolment) {
 		copy(e.Badges, refs)
 	}
 	for i := range e.Badges {
-		days := e.Badges[i].Days
-		e.Badges[i] = src.Badges[i]
-		e.Badges[i].Days = reuse(days, src.Badges[i].Days)
+		d, s := &e.Badges[i], &src.Badges[i]
+		d.Badge, d.Tier = s.Badge, s.Tier
+		switch {
+		case s.Days == nil:
+			d.Days = nil
+		case d.Days != nil && cap(d.Days) >= len(s.Days):
+			d.Days = append(d.Days[:0], s.Days...)
+		default: // empty stays empty, not nil
+			d.Days = append(make(Days, 0, len(s.Days)), s.Days...)
+		}
 	}
 }
 

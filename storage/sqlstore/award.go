@@ -14,6 +14,28 @@ const awardColumns = "programme_id, enrolment_id, badge_id, tier, day, awarded_a
 
 const awardListing = "awards"
 
+// insertAward inserts an award, the values in the order of awardColumns.
+const insertAward = "INSERT INTO habitkit_awards (" + awardColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+// insertAwardOrFail is insertAward where triggers count holders (SQLite,
+// see dialect.countsHolders). A statement whose trigger writes too is run
+// in a statement transaction, so that failing it undoes the trigger's
+// writes, and that costs a copy of every page it changes. This one cannot
+// fail halfway: a duplicate key is found before the row is written, and the
+// trigger's writes break no constraint. OR FAIL tells SQLite so, and it
+// runs the statement as it runs an insert without triggers; a duplicate key
+// is still SQLITE_CONSTRAINT_PRIMARYKEY.
+const insertAwardOrFail = "INSERT OR FAIL INTO habitkit_awards (" + awardColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+// insertAwardQuery returns the insert of an award for d. It runs for every
+// award a completion earns (on SQLite, prepared once).
+func insertAwardQuery(d dialect) string {
+	if d.countsHolders() {
+		return insertAwardOrFail
+	}
+	return insertAward
+}
+
 // awardCursor is the key after which an award listing resumes.
 type awardCursor struct {
 	L       string `json:"l"`
@@ -49,8 +71,7 @@ func (t *tx) InsertAward(ctx context.Context, a storage.Award) error {
 	if evidence == nil {
 		evidence = []byte{} // the column is NOT NULL, like a programme's definition
 	}
-	return t.insert(ctx, "insert award of "+awardKeyString(a.AwardKey),
-		"INSERT INTO habitkit_awards ("+awardColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+	return t.insertf(ctx, func() string { return "insert award of " + awardKeyString(a.AwardKey) }, insertAwardQuery(t.s.d),
 		a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, t.timeArg(a.AwardedAt), evidence)
 }
 
@@ -94,14 +115,18 @@ func (t *tx) ListAwards(ctx context.Context, enrolmentID uuid.UUID, cursor stora
 		})
 }
 
-// CountHolders implements [storage.AwardReader.CountHolders] with one
+// CountHolders implements [storage.AwardReader.CountHolders]. Where the
+// dialect keeps holder counts (SQLite, see dialect.countsHolders) it reads
+// the programme's rows of habitkit_award_holders; elsewhere it is one
 // grouped query, answered from the (programme_id, badge_id, enrolment_id)
 // index.
 func (t *tx) CountHolders(ctx context.Context, programmeID string) (map[string]int, error) {
 	op := fmt.Sprintf("count badge holders of programme %q", programmeID)
-	rows, err := t.query(ctx, op,
-		"SELECT badge_id, COUNT(DISTINCT enrolment_id) FROM habitkit_awards WHERE programme_id = ? GROUP BY badge_id",
-		programmeID)
+	q := "SELECT badge_id, COUNT(DISTINCT enrolment_id) FROM habitkit_awards WHERE programme_id = ? GROUP BY badge_id"
+	if t.s.d.countsHolders() {
+		q = "SELECT badge_id, holders FROM habitkit_award_holders WHERE programme_id = ?"
+	}
+	rows, err := t.query(ctx, op, q, programmeID)
 	if err != nil {
 		return nil, err
 	}

@@ -15,8 +15,15 @@ var sqlNoRows = sql.ErrNoRows
 // truncated to microseconds (the precision of every supported database).
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// timeArg converts t into a query argument of the dialect.
-func (t *tx) timeArg(v time.Time) any { return t.s.d.timeValue(normTime(v)) }
+// timeArg converts t into a query argument of the dialect. The last
+// conversion is kept: a completion's time is its awards' too.
+func (t *tx) timeArg(v time.Time) any {
+	v = normTime(v)
+	if t.lastTimeArg == nil || !v.Equal(t.lastTime) {
+		t.lastTime, t.lastTimeArg = v, t.s.d.timeValue(v)
+	}
+	return t.lastTimeArg
+}
 
 // timeScan scans a time column of the dialect; valid is false for NULL.
 type timeScan struct {

@@ -15,6 +15,9 @@ const completionColumns = "enrolment_id, day, activity_id, id, programme_id, var
 
 const completionListing = "completions"
 
+// insertCompletionQuery runs on every completion (on SQLite, prepared once).
+const insertCompletionQuery = "INSERT INTO habitkit_completions (" + completionColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
 // completionCursor is the key after which a completion listing resumes.
 type completionCursor struct {
 	L          string `json:"l"`
@@ -109,13 +112,12 @@ func (t *tx) ListCompletions(ctx context.Context, f storage.CompletionFilter, cu
 
 // InsertCompletion implements [storage.CompletionWriter.InsertCompletion].
 func (t *tx) InsertCompletion(ctx context.Context, c challenge.Completion) error {
-	op := "insert completion of " + keyString(c.CompletionKey)
+	op := func() string { return "insert completion of " + keyString(c.CompletionKey) }
 	args, err := t.completionArgs(c)
 	if err != nil {
-		return fmt.Errorf("sqlstore: %s: %w", op, err)
+		return fmt.Errorf("sqlstore: %s: %w", op(), err)
 	}
-	return t.insert(ctx, op,
-		"INSERT INTO habitkit_completions ("+completionColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", args...)
+	return t.insertf(ctx, op, insertCompletionQuery, args...)
 }
 
 // completionArgs returns c's values in the order of completionColumns.

@@ -46,6 +46,14 @@ type dialect interface {
 	classify(err error) errClass
 	// beginWrite starts a read-write transaction.
 	beginWrite(ctx context.Context, db *sql.DB) (txConn, error)
+	// writeLock is a statement that Update runs first in the transaction
+	// of beginWrite, to take the database's write lock at once; "" for
+	// none.
+	writeLock() string
+	// preparesHot reports whether the store prepares the statements of a
+	// completion once, at Open (see Store.prepareHot), rather than have
+	// the driver prepare them at every run.
+	preparesHot() bool
 	// beginRead starts a read-only snapshot transaction.
 	beginRead(ctx context.Context, db *sql.DB) (txConn, error)
 	// insertSuffix is appended to every INSERT. PostgreSQL uses it to
@@ -63,6 +71,14 @@ type dialect interface {
 	// the adapter upserts with ON DUPLICATE KEY UPDATE and reads the rows a
 	// write changes with SELECT … FOR UPDATE in the same transaction.
 	returning() bool
+	// countsHolders reports whether the database keeps, in
+	// habitkit_award_holders, the number of holders of each badge of each
+	// programme, maintained by triggers on habitkit_awards (SQLite). A
+	// count per badge would make every writer of a new holder of the badge
+	// wait for the others on PostgreSQL and MySQL; SQLite has one writer at
+	// a time anyway. Elsewhere CountHolders counts distinct enrolments in an
+	// index of every award.
+	countsHolders() bool
 	// timeValue converts t (already UTC, microseconds) into a query
 	// argument in the dialect's stored representation.
 	timeValue(t time.Time) any

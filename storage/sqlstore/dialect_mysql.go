@@ -94,6 +94,13 @@ func (mysqlDialect) beginWrite(ctx context.Context, db *sql.DB) (txConn, error) 
 	return sqlTx{t}, nil
 }
 
+func (mysqlDialect) writeLock() string { return "" }
+
+// preparesHot is false: parsing is the server's work, not the process's,
+// and with interpolateParams (see the package documentation) the driver
+// sends each statement as text in one round trip.
+func (mysqlDialect) preparesHot() bool { return false }
+
 // beginRead starts a REPEATABLE READ READ ONLY transaction whose first read
 // (the probe) creates the read view, as START TRANSACTION WITH CONSISTENT
 // SNAPSHOT would.
@@ -104,6 +111,8 @@ func (mysqlDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) {
 func (mysqlDialect) insertSuffix() string { return "" }
 
 func (mysqlDialect) lockSuffix() string { return " FOR UPDATE" }
+
+func (mysqlDialect) countsHolders() bool { return false }
 
 // returning is false: MySQL has no RETURNING, and MariaDB none on UPDATE.
 func (mysqlDialect) returning() bool { return false }

@@ -89,6 +89,12 @@ func (postgresDialect) beginWrite(ctx context.Context, db *sql.DB) (txConn, erro
 	return sqlTx{t}, nil
 }
 
+func (postgresDialect) writeLock() string { return "" }
+
+// preparesHot is false: pgx caches the statements it prepares, per
+// connection.
+func (postgresDialect) preparesHot() bool { return false }
+
 func (postgresDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) {
 	return beginSnapshot(ctx, db)
 }
@@ -114,6 +120,8 @@ func beginSnapshot(ctx context.Context, db *sql.DB) (txConn, error) {
 func (postgresDialect) insertSuffix() string { return " ON CONFLICT DO NOTHING" }
 
 func (postgresDialect) lockSuffix() string { return " FOR UPDATE" }
+
+func (postgresDialect) countsHolders() bool { return false }
 
 func (postgresDialect) returning() bool { return true }
 

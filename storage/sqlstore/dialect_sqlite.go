@@ -66,13 +66,30 @@ func (sqliteDialect) classify(err error) errClass {
 	return classOther
 }
 
-// beginWrite takes the write lock at BEGIN (BEGIN IMMEDIATE): a deferred
-// transaction that reads and then writes may find, when it upgrades its lock,
-// that another writer committed meanwhile, and fail with SQLITE_BUSY that no
-// busy timeout can cure. Writers queue at BEGIN instead.
+// beginWrite begins a database/sql transaction, so that the statements
+// the store prepared at Open run prepared in it (Tx.StmtContext; a
+// transaction begun with BEGIN IMMEDIATE on a *sql.Conn could not use
+// them). database/sql begins it deferred; Update then takes the write lock
+// with writeLock before anything else.
 func (sqliteDialect) beginWrite(ctx context.Context, db *sql.DB) (txConn, error) {
-	return beginConn(ctx, db, "BEGIN IMMEDIATE", "")
+	t, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return sqlTx{t}, nil
 }
+
+// sqliteWriteLock writes nothing, but as a write it takes the write lock,
+// as BEGIN IMMEDIATE would: it runs first, before the transaction has read
+// anything, so a busy database makes it wait (busy_timeout) for the other
+// writer. A deferred transaction that read first and wrote later could find,
+// when it upgrades its lock, that another writer committed meanwhile, and
+// fail with SQLITE_BUSY that no busy timeout can cure. It commits no page.
+const sqliteWriteLock = "UPDATE habitkit_migrations SET version = version WHERE 0"
+
+func (sqliteDialect) writeLock() string { return sqliteWriteLock }
+
+func (sqliteDialect) preparesHot() bool { return true }
 
 func (sqliteDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) {
 	return beginConn(ctx, db, "BEGIN", snapshotProbe)
@@ -81,6 +98,8 @@ func (sqliteDialect) beginRead(ctx context.Context, db *sql.DB) (txConn, error) 
 func (sqliteDialect) insertSuffix() string { return "" }
 
 func (sqliteDialect) lockSuffix() string { return "" }
+
+func (sqliteDialect) countsHolders() bool { return true }
 
 func (sqliteDialect) returning() bool { return true }
 

@@ -12,9 +12,10 @@
 // turns on write-ahead logging (readers never block the writer, and View
 // gets a snapshot), foreign keys and a 5 s busy timeout. Use a file, not
 // ":memory:" (every pooled connection would get its own empty database).
-// SQLite has one writer at a time; the adapter begins writes with BEGIN
-// IMMEDIATE, so writers queue at the start instead of failing when they
-// upgrade a read lock, and a few pooled connections are plenty:
+// SQLite has one writer at a time; the adapter takes the write lock first
+// in every write transaction, as BEGIN IMMEDIATE would, so writers queue at
+// the start instead of failing when they upgrade a read lock, and a few
+// pooled connections are plenty:
 //
 //	import _ "modernc.org/sqlite"
 //
@@ -52,15 +53,21 @@
 // the binary. Open applies those missing, each in its own transaction, and
 // records each in the table habitkit_migrations(version, applied_at). Open
 // is safe to call from several processes at once: SQLite serializes
-// migrators with BEGIN IMMEDIATE, PostgreSQL with a transaction-scoped
+// migrators with its write lock, PostgreSQL with a transaction-scoped
 // advisory lock keyed by the schema, MySQL with GET_LOCK keyed by the
 // database. MySQL commits DDL implicitly, so there a migration is recorded
 // right after it is applied and its statements are written to be re-runnable.
 //
 // # Transactions and errors
 //
-// Update begins a read-write transaction: BEGIN IMMEDIATE on SQLite, READ
-// COMMITTED on PostgreSQL and MySQL. READ COMMITTED is enough because
+// Update begins a read-write transaction: on SQLite a database/sql
+// transaction whose first statement is a write that changes nothing
+// (UPDATE habitkit_migrations ... WHERE 0), which takes the write lock as
+// BEGIN IMMEDIATE would; READ COMMITTED on PostgreSQL and MySQL. On SQLite
+// the statements every completion runs are prepared once, at Open, and
+// reused by each connection, because modernc.org/sqlite would otherwise
+// parse them at every run (PostgreSQL's driver caches its own prepared
+// statements). READ COMMITTED is enough because
 // correctness comes from unique constraints and version checks, and it lets
 // a transaction that lost an insert race read the winner's row (under
 // InnoDB's default REPEATABLE READ it could not). View begins a read-only
@@ -95,13 +102,32 @@
 // listings), habitkit_completions (PK enrolment_id, day, activity_id; unique
 // id; unique idempotency_key, NULL when empty so that empty keys never
 // conflict), habitkit_audit (PK id), from version 2 habitkit_awards
-// (PK enrolment_id, badge_id, tier, day; an index on programme_id,
-// badge_id, enrolment_id for counting badge holders; the unique id column
-// went in version 5, an award being identified by its key) and, from
+// (PK enrolment_id, badge_id, tier, day; the unique id column went in
+// version 5, an award being identified by its key) and, from
 // version 3, habitkit_scores (PK programme_id, board_id, period,
 // partition_key, subject; an index on programme_id, subject for a subject's
 // rows across boards, and one on programme_id, board_id, period,
 // partition_key, team_id, subject for a team's members on a board).
+//
+// Badge holders (CountHolders: per badge, the enrolments holding at least
+// one award of it):
+//
+//   - SQLite, from version 5: habitkit_award_holders (PK programme_id,
+//     badge_id) holds each badge's count of holders, kept by triggers on
+//     habitkit_awards in the statement that inserts or deletes the award:
+//     an insert counts a new holder when no other award of its (enrolment,
+//     badge) exists in its programme, a delete one fewer when none is
+//     left, and a badge nobody holds loses its row. So an award that is
+//     not its enrolment's first of the badge (a daily badge's later days, a
+//     tiered badge's higher tiers) writes nothing but its row, and a first
+//     one a row of a page that the programme's counts share. SQLite has one
+//     writer at a time, so the counts make no writer wait. habitkit_awards
+//     is WITHOUT ROWID: its rows are stored in the primary key's B-tree,
+//     one fewer than a table and its key index.
+//   - PostgreSQL and MySQL/MariaDB: an index on programme_id, badge_id,
+//     enrolment_id of every award, counting distinct enrolments. (A count
+//     per badge would make concurrent writers of new holders of a badge
+//     wait for each other.)
 //
 // AddScore is one upsert that lets the database add: INSERT … ON CONFLICT …
 // DO UPDATE … RETURNING on SQLite and PostgreSQL (one round trip), INSERT …

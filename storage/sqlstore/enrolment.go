@@ -17,6 +17,13 @@ const enrolmentColumns = "id, programme_id, programme_version, participant_id, t
 
 const enrolmentListing = "enrolments"
 
+// getEnrolmentQuery and updateEnrolmentQuery run on every completion; on
+// SQLite the store prepares them once (see Store.prepareHot).
+const (
+	getEnrolmentQuery    = "SELECT " + enrolmentColumns + " FROM habitkit_enrolments WHERE id = ?"
+	updateEnrolmentQuery = "UPDATE habitkit_enrolments SET programme_version = ?, team_id = ?, cohort_id = ?, data = ?, version = version + 1 WHERE id = ? AND version = ?"
+)
+
 // enrolmentCursor is the key after which an enrolment listing resumes.
 type enrolmentCursor struct {
 	L  string    `json:"l"`
@@ -34,7 +41,7 @@ type enrolmentData struct {
 	Absences   []challenge.Absence    `json:"absences"`
 	EnrolledAt time.Time              `json:"enrolledAt"`
 	Progress   challenge.Progress     `json:"progress"`
-	Badges     []badgeRefData         `json:"badges,omitempty"`
+	Badges     badgeRefsData          `json:"badges,omitempty"`
 	// BoardsOptOut is Enrolment.BoardsOptOut.
 	BoardsOptOut bool `json:"boardsOptOut,omitempty"`
 	// FinalPosition is Enrolment.FinalPosition.
@@ -88,7 +95,7 @@ func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 		EmptyDone:     e.Progress.Done != nil && len(e.Progress.Done) == 0,
 	}
 	if e.Badges != nil {
-		d.Badges = make([]badgeRefData, len(e.Badges))
+		d.Badges = make(badgeRefsData, len(e.Badges))
 		for i, r := range e.Badges {
 			d.Badges[i] = badgeRefData{Badge: r.Badge, Tier: r.Tier, Days: r.Days}
 		}
@@ -150,33 +157,32 @@ func scanEnrolment(scan func(dest ...any) error) (challenge.Enrolment, error) {
 // same Version and all but one fail with ErrConflict and redo their work;
 // with the lock they queue at the read and each update succeeds. Plain reads
 // (View, and other writers' non-locking reads) are not blocked.
-func (t *tx) getEnrolment(ctx context.Context, op, query string, args ...any) (challenge.Enrolment, error) {
-	if err := t.check(op); err != nil {
-		return challenge.Enrolment{}, err
+func (t *tx) getEnrolment(ctx context.Context, op func() string, query string, args ...any) (challenge.Enrolment, error) {
+	if t.failed != nil || t.spoilt != nil {
+		return challenge.Enrolment{}, t.check(op())
 	}
 	if t.write {
 		query += t.s.d.lockSuffix()
 	}
-	row := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
+	row := t.queryRowStmt(ctx, query, args)
 	e, err := scanEnrolment(row.Scan)
 	switch {
 	case errors.Is(err, sqlNoRows):
-		return challenge.Enrolment{}, notFound(op)
+		return challenge.Enrolment{}, notFound(op())
 	case err != nil:
-		return challenge.Enrolment{}, t.wrap(ctx, op, err)
+		return challenge.Enrolment{}, t.wrap(ctx, op(), err)
 	}
 	return e, nil
 }
 
 // GetEnrolment implements [storage.EnrolmentReader.GetEnrolment].
 func (t *tx) GetEnrolment(ctx context.Context, id uuid.UUID) (challenge.Enrolment, error) {
-	return t.getEnrolment(ctx, "get enrolment "+id.String(),
-		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE id = ?", id)
+	return t.getEnrolment(ctx, func() string { return "get enrolment " + id.String() }, getEnrolmentQuery, id)
 }
 
 // GetEnrolmentByParticipant implements [storage.EnrolmentReader.GetEnrolmentByParticipant].
 func (t *tx) GetEnrolmentByParticipant(ctx context.Context, programmeID string, participant challenge.ParticipantID) (challenge.Enrolment, error) {
-	return t.getEnrolment(ctx, fmt.Sprintf("get enrolment of %q in programme %q", participant, programmeID),
+	return t.getEnrolment(ctx, func() string { return fmt.Sprintf("get enrolment of %q in programme %q", participant, programmeID) },
 		"SELECT "+enrolmentColumns+" FROM habitkit_enrolments WHERE programme_id = ? AND participant_id = ?",
 		programmeID, string(participant))
 }
@@ -226,18 +232,17 @@ func (t *tx) InsertEnrolment(ctx context.Context, e challenge.Enrolment) error {
 // version bumped, so the rows-affected count is right on MySQL too (which
 // counts changed, not matched, rows).
 func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
-	op := fmt.Sprintf("update enrolment %s version %d", e.ID, e.Version)
+	op := func() string { return fmt.Sprintf("update enrolment %s version %d", e.ID, e.Version) }
 	data, err := encodeEnrolmentData(e)
 	if err != nil {
-		return fmt.Errorf("sqlstore: %s: %w", op, err)
+		return fmt.Errorf("sqlstore: %s: %w", op(), err)
 	}
-	n, err := t.exec(ctx, op,
-		"UPDATE habitkit_enrolments SET programme_version = ?, team_id = ?, cohort_id = ?, data = ?, version = version + 1 WHERE id = ? AND version = ?",
+	n, err := t.execf(ctx, op, updateEnrolmentQuery,
 		e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version)
 	if err != nil || n > 0 {
 		return err
 	}
-	return t.enrolmentNotUpdated(ctx, op, e.ID)
+	return t.enrolmentNotUpdated(ctx, op(), e.ID)
 }
 
 // enrolmentNotUpdated explains why a compare-and-swap update of enrolment

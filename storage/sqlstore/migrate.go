@@ -76,9 +76,11 @@ func loadMigrations(d Dialect) ([]migration, error) {
 }
 
 // splitStatements splits a migration file into statements: each ends with a
-// ';' at the end of a line. Lines starting with "--" are comments, except
-// the ifColumnPrefix line, which applies to the statement after it.
-// Splitting ourselves means the DSN needs no multi-statement option (MySQL).
+// ';' at the end of a line, except a CREATE TRIGGER, whose body holds
+// statements of its own: it ends with a line "END;". Lines starting with
+// "--" are comments, except the ifColumnPrefix line, which applies to the
+// statement after it. Splitting ourselves means the DSN needs no
+// multi-statement option (MySQL).
 func splitStatements(src string) ([]statement, error) {
 	var out []statement
 	var cur strings.Builder
@@ -104,7 +106,10 @@ func splitStatements(src string) ([]statement, error) {
 			continue
 		}
 		cur.WriteString(line)
-		if strings.HasSuffix(trimmed, ";") {
+		if !strings.HasSuffix(trimmed, ";") {
+			continue
+		}
+		if trigger := strings.HasPrefix(strings.ToUpper(strings.TrimSpace(cur.String())), "CREATE TRIGGER"); !trigger || strings.EqualFold(trimmed, "END;") {
 			end()
 		}
 	}
@@ -117,7 +122,7 @@ func splitStatements(src string) ([]statement, error) {
 
 // migrate applies the migrations the database lacks, each recorded in
 // habitkit_migrations. Concurrent migrators (several processes starting at
-// once) are serialized: SQLite by BEGIN IMMEDIATE, PostgreSQL by an advisory
+// once) are serialized: SQLite by its write lock, PostgreSQL by an advisory
 // lock taken inside each migration's transaction, MySQL by GET_LOCK.
 func (s *Store) migrate(ctx context.Context) error { return s.migrateTo(ctx, 0) }
 
@@ -133,6 +138,15 @@ func (s *Store) migrateTo(ctx context.Context, last int) error {
 	}
 	if s.d.kind() == MySQL {
 		return s.migrateMySQL(ctx, ms)
+	}
+	if s.d.writeLock() != "" {
+		// SQLite's transactions take the write lock with a write to
+		// habitkit_migrations (sqliteWriteLock), so the table must exist
+		// before the first migration's transaction. Concurrent creators are
+		// serialized by SQLite, and IF NOT EXISTS is checked under its lock.
+		if _, err := s.db.ExecContext(ctx, s.d.migrationsTable()); err != nil {
+			return fmt.Errorf("sqlstore: migrate: %w", wrapCtx(ctx, err))
+		}
 	}
 	for _, m := range ms {
 		err := s.run(ctx, "migrate "+m.name, true, func(ctx context.Context, t *tx) error {

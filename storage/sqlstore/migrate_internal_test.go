@@ -22,6 +22,8 @@ func TestSplitStatements(t *testing.T) {
 		{"if column without a column", "-- if column exists: a\nSELECT 1;\n", nil, "want"},
 		{"if column inside a statement", "ALTER TABLE a\n-- if column exists: a.y\nDROP COLUMN y;\n", nil, "between statements"},
 		{"if column at the end", "SELECT 1;\n-- if column exists: a.y\n", nil, "followed by no statement"},
+		{"trigger", "CREATE TABLE a (x int);\ncreate trigger t after insert on a\nbegin\n  update b set n = n + 1;\n  delete from c;\nend;\nSELECT 1;\n",
+			[]statement{{sql: "CREATE TABLE a (x int)"}, {sql: "create trigger t after insert on a\nbegin\n  update b set n = n + 1;\n  delete from c;\nend"}, {sql: "SELECT 1"}}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

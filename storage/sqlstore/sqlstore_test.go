@@ -199,7 +199,14 @@ func TestOpenTwiceIsIdempotent(t *testing.T) {
 func TestMigrationRerunsAfterLostRecord(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		db, _ := b.create(t)
-		mustOpen(t, db, nil)
+		first := mustOpen(t, db, nil)
+		before := newEnrolment("p", "before")
+		require.NoError(t, first.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+			if err := tx.InsertEnrolment(ctx, before); err != nil {
+				return err
+			}
+			return tx.InsertAward(ctx, newAward(before, "streak", 1, 0))
+		}))
 		// A crash between applying a migration and recording it (possible on
 		// MySQL, where DDL commits at once) leaves the schema without its
 		// record: the next Open must apply the migration again harmlessly.
@@ -214,7 +221,20 @@ func TestMigrationRerunsAfterLostRecord(t *testing.T) {
 			if err := tx.InsertEnrolment(ctx, e); err != nil {
 				return err
 			}
-			return tx.InsertAward(ctx, newAward(e, "streak", 1, 0))
+			if err := tx.InsertAward(ctx, newAward(e, "streak", 1, 0)); err != nil {
+				return err
+			}
+			// Awards stored before the migrations ran again are still
+			// there and counted once.
+			if _, err := tx.GetAward(ctx, storage.AwardKey{EnrolmentID: before.ID, BadgeID: "streak", Tier: 1}); err != nil {
+				return err
+			}
+			holders, err := tx.CountHolders(ctx, "p")
+			if err != nil {
+				return err
+			}
+			assert.Equal(t, map[string]int{"streak": 2}, holders)
+			return nil
 		}))
 	})
 }
@@ -303,32 +323,61 @@ func TestUpgradeFromVersion1(t *testing.T) {
 
 // TestUpgradeDropsAwardIDs opens a database at schema version 4, whose
 // awards had IDs, with awards in it: Open must keep every award, readable
-// by key and counted, and new awards need no ID.
+// by key and counted, and new awards need no ID. On SQLite version 5 also
+// counts the holders of the awards stored so far: each must stay counted
+// while any of its awards, old or new, remains.
 func TestUpgradeDropsAwardIDs(t *testing.T) {
 	forEach(t, func(t *testing.T, b backend) {
 		db, _ := b.create(t)
 		old, err := sqlstore.OpenAt(t.Context(), db, 4)
 		require.NoError(t, err)
-		e := newEnrolment("p", "Alice")
-		require.NoError(t, old.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return tx.InsertEnrolment(ctx, e) }))
-		before := []storage.Award{newAward(e, "streak", 1, 0), newAward(e, "daily", 0, 3)}
+		e, f := newEnrolment("p", "Alice"), newEnrolment("p", "Bob")
+		require.NoError(t, old.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+			if err := tx.InsertEnrolment(ctx, e); err != nil {
+				return err
+			}
+			return tx.InsertEnrolment(ctx, f)
+		}))
+		// Inserted out of key order: the last is the first by key.
+		before := []storage.Award{newAward(e, "streak", 1, 0), newAward(e, "daily", 0, 5), newAward(e, "daily", 0, 3), newAward(f, "daily", 0, 7)}
 		for _, a := range before {
 			require.NoError(t, sqlstore.InsertAwardWithID(t.Context(), old, a, uuid.Must(uuid.NewV7())))
 		}
 		s := mustOpen(t, db, nil)
 		after := newAward(e, "daily", 0, 4)
 		require.NoError(t, s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return tx.InsertAward(ctx, after) }))
+		holders := func() map[string]int {
+			var m map[string]int
+			require.NoError(t, s.View(t.Context(), func(ctx context.Context, tx storage.ReadTx) error {
+				var err error
+				m, err = tx.CountHolders(ctx, "p")
+				return err
+			}))
+			return m
+		}
 		require.NoError(t, s.View(t.Context(), func(ctx context.Context, tx storage.ReadTx) error {
 			for _, a := range append(before, after) {
 				got, err := tx.GetAward(ctx, a.AwardKey)
 				require.NoError(t, err, "awards stored before the upgrade must survive it")
 				assert.Equal(t, a, got)
 			}
-			holders, err := tx.CountHolders(ctx, "p")
-			require.NoError(t, err)
-			assert.Equal(t, map[string]int{"streak": 1, "daily": 1}, holders)
 			return nil
 		}))
+		assert.Equal(t, map[string]int{"streak": 1, "daily": 2}, holders())
+		// Alice's daily awards go one by one, the smallest key first, then
+		// Bob's: each holder counts until its last award goes.
+		for i, step := range []struct {
+			key  storage.AwardKey
+			want map[string]int
+		}{
+			{storage.AwardKey{EnrolmentID: e.ID, BadgeID: "daily", Day: 3}, map[string]int{"streak": 1, "daily": 2}},
+			{storage.AwardKey{EnrolmentID: e.ID, BadgeID: "daily", Day: 4}, map[string]int{"streak": 1, "daily": 2}},
+			{storage.AwardKey{EnrolmentID: e.ID, BadgeID: "daily", Day: 5}, map[string]int{"streak": 1, "daily": 1}},
+			{storage.AwardKey{EnrolmentID: f.ID, BadgeID: "daily", Day: 7}, map[string]int{"streak": 1}},
+		} {
+			require.NoError(t, s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error { return tx.DeleteAward(ctx, step.key) }))
+			assert.Equal(t, step.want, holders(), "step %d", i)
+		}
 	})
 }
 

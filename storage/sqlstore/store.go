@@ -47,6 +47,9 @@ type Store struct {
 	// PostgreSQL search walks its first word's keys (1) or its last's
 	// (-1). See searchPlan, searchPostgres and searchNewestPostgres.
 	searchFrom int
+	// stmts holds the statements prepared once at Open, by query (SQLite
+	// only, see prepareHot); it is not changed afterwards.
+	stmts map[string]*sql.Stmt
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -76,14 +79,54 @@ func Open(ctx context.Context, db *sql.DB, opts *Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.prepareHot(ctx); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// prepareHot prepares the statements that every completion runs, where
+// the dialect wants it (dialect.preparesHot: SQLite). modernc.org/sqlite
+// parses a statement's text each time it runs it, which costs more CPU
+// than running the small statements of a completion; a statement prepared
+// on the *sql.DB is prepared again only once per connection (by
+// Tx.StmtContext, see tx.prepared) and then reused. They are prepared at
+// Open, when the store holds no connection, because preparing on the
+// *sql.DB takes one from the pool: inside a transaction, with the pool at
+// its limit, it would wait forever.
+func (s *Store) prepareHot(ctx context.Context) error {
+	if !s.d.preparesHot() {
+		return nil
+	}
+	queries := []string{getEnrolmentQuery, insertCompletionQuery, updateEnrolmentQuery, insertAwardQuery(s.d)}
+	if lock := s.d.writeLock(); lock != "" {
+		queries = append(queries, lock)
+	}
+	s.stmts = make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			s.closeStmts()
+			return fmt.Errorf("sqlstore: open: prepare %q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// closeStmts closes the statements of prepareHot.
+func (s *Store) closeStmts() {
+	for _, st := range s.stmts {
+		_ = st.Close()
+	}
 }
 
 // Dialect returns the dialect the store uses.
 func (s *Store) Dialect() Dialect { return s.d.kind() }
 
 // Update implements storage.Store. It begins a read-write transaction (on
-// SQLite with BEGIN IMMEDIATE, on PostgreSQL and MySQL at READ COMMITTED),
+// SQLite taking the write lock at once, as BEGIN IMMEDIATE would, on
+// PostgreSQL and MySQL at READ COMMITTED),
 // runs fn and commits. A busy database, deadlock or serialization failure,
 // whether in fn's statements or at commit, rolls back and runs fn again,
 // up to Options.MaxRetries times with a short random backoff.
@@ -103,6 +146,8 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return fmt.Errorf("sqlstore: close: %w", storage.ErrClosed)
 	}
+	// A transaction still running goes on with statements prepared anew.
+	s.closeStmts()
 	return nil
 }
 
@@ -143,6 +188,11 @@ func (s *Store) attempt(ctx context.Context, op string, write bool, fn func(cont
 	defer c.rollback()
 
 	t := &tx{s: s, c: c, write: write}
+	if lock := s.d.writeLock(); write && lock != "" {
+		if _, err := t.execf(ctx, func() string { return op + ": take the write lock" }, lock); err != nil {
+			return t.failed != nil, err
+		}
+	}
 	if err := fn(ctx, t); err != nil {
 		// fn's own error is returned unchanged, so errors.Is works on it.
 		return t.failed != nil || s.d.classify(err) == classRetry, err

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/habitkit/habitkit/storage"
 )
@@ -111,6 +112,10 @@ type tx struct {
 	// transaction is rolled back, never committed, even if fn swallowed the
 	// error. Unlike failed, it is not retried by the store.
 	spoilt error
+	// lastTime and lastTimeArg are the last time timeArg converted, and
+	// what it made of it.
+	lastTime    time.Time
+	lastTimeArg any
 }
 
 var (
@@ -162,18 +167,58 @@ func (t *tx) spoil(err error) error {
 	return err
 }
 
+// prepared returns the transaction's form of the statement the store
+// prepared for query (see Store.prepareHot), or nil when it has none.
+func (t *tx) prepared(ctx context.Context, query string) *sql.Stmt {
+	ps := t.s.stmts[query]
+	if ps == nil {
+		return nil
+	}
+	st, ok := t.c.(sqlTx)
+	if !ok {
+		return nil
+	}
+	// The driver statement is prepared on the transaction's connection the
+	// first time the connection runs it, then reused.
+	return st.StmtContext(ctx, ps)
+}
+
+// execStmt runs query, through its prepared statement when there is one.
+func (t *tx) execStmt(ctx context.Context, query string, args []any) (sql.Result, error) {
+	if st := t.prepared(ctx, query); st != nil {
+		return st.ExecContext(ctx, t.s.d.args(args)...)
+	}
+	return t.c.ExecContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
+}
+
+// queryRowStmt runs query for one row, through its prepared statement when
+// there is one.
+func (t *tx) queryRowStmt(ctx context.Context, query string, args []any) *sql.Row {
+	if st := t.prepared(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, t.s.d.args(args)...)
+	}
+	return t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
+}
+
 // exec runs a statement and returns the number of rows it affected.
 func (t *tx) exec(ctx context.Context, op, query string, args ...any) (int64, error) {
-	if err := t.check(op); err != nil {
-		return 0, err
+	return t.execf(ctx, func() string { return op }, query, args...)
+}
+
+// execf is exec with the operation's name made by opf, which is called
+// only for an error: the statements every completion runs do not format
+// their record's identity when they succeed.
+func (t *tx) execf(ctx context.Context, opf func() string, query string, args ...any) (int64, error) {
+	if t.failed != nil || t.spoilt != nil {
+		return 0, t.check(opf())
 	}
-	res, err := t.c.ExecContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...)
+	res, err := t.execStmt(ctx, query, args)
 	if err != nil {
-		return 0, t.wrap(ctx, op, err)
+		return 0, t.wrap(ctx, opf(), err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return 0, t.wrap(ctx, op, err)
+		return 0, t.wrap(ctx, opf(), err)
 	}
 	return n, nil
 }
@@ -181,13 +226,18 @@ func (t *tx) exec(ctx context.Context, op, query string, args ...any) (int64, er
 // insert runs an INSERT (with the dialect's suffix) that must add one row;
 // a duplicate key is reported as storage.ErrConflict.
 func (t *tx) insert(ctx context.Context, op, query string, args ...any) error {
-	n, err := t.exec(ctx, op, query+t.s.d.insertSuffix(), args...)
+	return t.insertf(ctx, func() string { return op }, query, args...)
+}
+
+// insertf is insert with the operation's name made by opf, as in execf.
+func (t *tx) insertf(ctx context.Context, opf func() string, query string, args ...any) error {
+	n, err := t.execf(ctx, opf, query+t.s.d.insertSuffix(), args...)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		// Only PostgreSQL's ON CONFLICT DO NOTHING gets here.
-		return fmt.Errorf("sqlstore: %s: %w: a record with the same key exists", op, storage.ErrConflict)
+		return fmt.Errorf("sqlstore: %s: %w: a record with the same key exists", opf(), storage.ErrConflict)
 	}
 	return nil
 }
@@ -211,7 +261,7 @@ func (t *tx) queryRow(ctx context.Context, op, query string, args []any, dest ..
 	if err := t.check(op); err != nil {
 		return err
 	}
-	err := t.c.QueryRowContext(ctx, t.s.d.rebind(query), t.s.d.args(args)...).Scan(dest...)
+	err := t.queryRowStmt(ctx, query, args).Scan(dest...)
 	if err == nil || errors.Is(err, sql.ErrNoRows) {
 		return err
 	}

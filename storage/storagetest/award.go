@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -406,6 +409,45 @@ func (h *harness) testAwards(t *testing.T) {
 		assert.Empty(t, countHolders(t, h.store, uniq("prog")), "CountHolders of a programme without awards must return an empty map")
 	})
 
+	t.Run("HoldersOutliveTheirFirstAward", func(t *testing.T) {
+		t.Parallel()
+		sc := newScope(t, h.store)
+		es := sc.mustEnrol(t, 2, sc.minimalEnrolment)
+		// Deleting an enrolment's first (or only remaining) occurrence of a
+		// badge, in insertion order or otherwise, must not lose it as a
+		// holder while another occurrence remains.
+		mustInsertAwards(t, h.store, award(es[0], "daily", 0, 5), award(es[0], "daily", 0, 3), award(es[0], "daily", 0, 9))
+		mustInsertAwards(t, h.store, award(es[1], "daily", 0, 1))
+		steps := []struct {
+			delete storage.AwardKey
+			insert *storage.Award
+			want   map[string]int
+		}{
+			{delete: storage.AwardKey{EnrolmentID: es[0].ID, BadgeID: "daily", Day: 5}, want: map[string]int{"daily": 2}},
+			{delete: storage.AwardKey{EnrolmentID: es[0].ID, BadgeID: "daily", Day: 3}, want: map[string]int{"daily": 2}},
+			{delete: storage.AwardKey{EnrolmentID: es[1].ID, BadgeID: "daily", Day: 1}, want: map[string]int{"daily": 1}},
+			{delete: storage.AwardKey{EnrolmentID: es[0].ID, BadgeID: "daily", Day: 9}, want: map[string]int{}},
+			{insert: new(award(es[1], "daily", 0, 2)), want: map[string]int{"daily": 1}},
+			{insert: new(award(es[1], "daily", 0, 1)), want: map[string]int{"daily": 1}},
+			{delete: storage.AwardKey{EnrolmentID: es[1].ID, BadgeID: "daily", Day: 2}, want: map[string]int{"daily": 1}},
+			{insert: new(award(es[0], "daily", 0, 4)), want: map[string]int{"daily": 2}},
+		}
+		for i, st := range steps {
+			mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
+				if st.insert != nil {
+					return tx.InsertAward(ctx, *st.insert)
+				}
+				return tx.DeleteAward(ctx, st.delete)
+			})
+			got := countHolders(t, h.store, sc.programme)
+			if len(st.want) == 0 {
+				assert.Empty(t, got, "step %d: %s: a badge nobody holds any more is absent", i, holdersSentence)
+				continue
+			}
+			assert.Equal(t, st.want, got, "step %d: %s", i, holdersSentence)
+		}
+	})
+
 	t.Run("ErrorRollsBackAwards", func(t *testing.T) {
 		t.Parallel()
 		sc := newScope(t, h.store)
@@ -534,12 +576,149 @@ func (h *harness) testAwards(t *testing.T) {
 		t.Parallel()
 		testSameAward(t, h.store, h.store)
 	})
+	t.Run("HoldersUnderChurn", func(t *testing.T) {
+		t.Parallel()
+		testHolderChurn(t, h.store, h.store)
+	})
+	t.Run("HolderHandover", func(t *testing.T) {
+		t.Parallel()
+		testHolderHandover(t, h.store, h.store)
+	})
 	t.Run("TwoHandles", func(t *testing.T) {
 		second := h.secondHandle(t)
 		t.Run("SameKeyInsertedOnce", func(t *testing.T) {
 			testSameAward(t, h.store, second)
 		})
+		t.Run("HoldersUnderChurn", func(t *testing.T) {
+			testHolderChurn(t, h.store, second)
+		})
+		t.Run("HolderHandover", func(t *testing.T) {
+			testHolderHandover(t, h.store, second)
+		})
 	})
+}
+
+const (
+	// holderChurnRounds is how many rounds testHolderChurn races.
+	holderChurnRounds = 8
+	// handoverRounds is how many times testHolderHandover hands over.
+	handoverRounds = 4
+	// handoverHold is how long testHolderHandover keeps the new award
+	// uncommitted once inserted.
+	handoverHold = 20 * time.Millisecond
+)
+
+// testHolderHandover inserts a second occurrence of a badge and, while that
+// insertion is not yet committed, deletes the first occurrence in another
+// transaction (on the last store): the enrolment must still count as a
+// holder. An adapter that marks one occurrence per holder must not let the
+// deletion overlook the new occurrence, which it cannot see yet.
+func testHolderHandover(t *testing.T, stores ...storage.Store) {
+	sc := newScope(t, stores[0])
+	for round := range handoverRounds {
+		e := sc.mustEnrol(t, 1, sc.minimalEnrolment)[0]
+		mustInsertAwards(t, stores[0], award(e, "daily", 0, 1))
+		var (
+			inserted, insertDone = make(chan struct{}), make(chan struct{})
+			once                 sync.Once
+			insertErr, deleteErr error
+			wg                   sync.WaitGroup
+		)
+		wg.Go(func() {
+			defer close(insertDone)
+			insertErr = stores[0].Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+				if err := tx.InsertAward(ctx, award(e, "daily", 0, 2)); err != nil {
+					return err
+				}
+				once.Do(func() { close(inserted) })
+				time.Sleep(handoverHold)
+				return nil
+			})
+		})
+		wg.Go(func() {
+			select {
+			case <-inserted:
+			case <-insertDone:
+			}
+			deleteErr = stores[len(stores)-1].Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+				return tx.DeleteAward(ctx, storage.AwardKey{EnrolmentID: e.ID, BadgeID: "daily", Day: 1})
+			})
+		})
+		wg.Wait()
+		require.NoError(t, insertErr, "round %d: inserting an occurrence while another is deleted must succeed", round)
+		require.NoError(t, deleteErr, "round %d: deleting an occurrence while another is inserted must succeed", round)
+		require.Equal(t, map[string]int{"daily": round + 1}, countHolders(t, stores[0], sc.programme),
+			"round %d: %s: an enrolment whose first occurrence is deleted while a second is inserted still holds the badge", round, holdersSentence)
+	}
+}
+
+// testHolderChurn races writers that delete and insert occurrences of one
+// badge of one enrolment, each in its own transaction, and checks after
+// every round that the enrolment is counted as a holder exactly when an
+// occurrence remains: whichever occurrence a store uses to count the
+// enrolment may be deleted while another is inserted.
+func testHolderChurn(t *testing.T, stores ...storage.Store) {
+	sc := newScope(t, stores[0])
+	e := sc.mustEnrol(t, 1, sc.minimalEnrolment)[0]
+	other := sc.mustEnrol(t, 1, sc.minimalEnrolment)[0]
+	mustInsertAwards(t, stores[0], award(other, "daily", 0, 1))
+	day := 0
+	next := func() int { day++; return day }
+	held := map[int]bool{} // the days of e's occurrences
+	for round := range holderChurnRounds {
+		// Every writer deletes one occurrence, oldest first, and every
+		// other writer also inserts a new one, except in the last round,
+		// which deletes everything: the count must drop to the other
+		// enrolment alone.
+		last := round == holderChurnRounds-1
+		var pre []storage.Award
+		for len(held) < writers {
+			d := next()
+			held[d] = true
+			pre = append(pre, award(e, "daily", 0, d))
+		}
+		mustInsertAwards(t, stores[0], pre...)
+		days := slices.Sorted(maps.Keys(held))
+		if !last {
+			days = days[:writers]
+		}
+		inserts := make([]int, writers)
+		for i := range inserts {
+			if !last && i%2 == 1 {
+				inserts[i] = next()
+			}
+		}
+		errs := race(stores, func(i int, s storage.Store) error {
+			return s.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
+				if i < len(days) {
+					if err := tx.DeleteAward(ctx, storage.AwardKey{EnrolmentID: e.ID, BadgeID: "daily", Day: days[i]}); err != nil {
+						return err
+					}
+				}
+				if inserts[i] > 0 {
+					return tx.InsertAward(ctx, award(e, "daily", 0, inserts[i]))
+				}
+				return nil
+			})
+		})
+		for i, err := range errs {
+			require.NoError(t, err, "round %d writer %d: deleting and inserting distinct occurrences concurrently must succeed", round, i)
+		}
+		for i := range writers {
+			if i < len(days) {
+				delete(held, days[i])
+			}
+			if inserts[i] > 0 {
+				held[inserts[i]] = true
+			}
+		}
+		want := map[string]int{"daily": 1}
+		if len(held) > 0 {
+			want["daily"] = 2
+		}
+		require.Equal(t, want, countHolders(t, stores[0], sc.programme),
+			"round %d (%d occurrences left): %s, whatever the order of concurrent deletions and insertions", round, len(held), holdersSentence)
+	}
 }
 
 // testSameAward has every writer insert the same award key with its own

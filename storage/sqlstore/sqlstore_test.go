@@ -537,6 +537,43 @@ func TestSQLiteBusyIsRetried(t *testing.T) {
 	assertAuditCount(t, a, "p", 2)
 }
 
+// TestSQLiteWriteLockTakenFirst checks that an Update on SQLite holds the
+// write lock from its start, as BEGIN IMMEDIATE would, before it has
+// written anything: another writer cannot begin meanwhile.
+func TestSQLiteWriteLockTakenFirst(t *testing.T) {
+	t.Parallel()
+	dsn := "file:" + t.TempDir() + "/lock.db?_pragma=busy_timeout(0)&_pragma=journal_mode(WAL)"
+	db := dbtest.Open(t, dbtest.DriverSQLite, dsn)
+	s := mustOpen(t, db, nil)
+	ctx := t.Context()
+	reading, release := make(chan struct{}), make(chan struct{})
+	errA := make(chan error, 1)
+	go func() {
+		errA <- s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+			if _, err := tx.ListAudit(ctx, storage.AuditFilter{ProgrammeID: "p"}, "", 0); err != nil {
+				return err
+			}
+			close(reading)
+			<-release
+			return nil
+		})
+	}()
+	<-reading
+	other := dbtest.Open(t, dbtest.DriverSQLite, dsn)
+	c, err := other.Conn(ctx)
+	require.NoError(t, err)
+	_, err = c.ExecContext(ctx, "BEGIN IMMEDIATE")
+	var se *sqlite.Error
+	if assert.ErrorAs(t, err, &se, "another writer must not begin while an Update that has only read runs") {
+		assert.Equal(t, 5, se.Code()&0xff, "SQLITE_BUSY")
+	} else {
+		_, _ = c.ExecContext(ctx, "ROLLBACK")
+	}
+	require.NoError(t, c.Close())
+	close(release)
+	require.NoError(t, <-errA)
+}
+
 func assertAuditCount(t *testing.T, s storage.Store, programme string, want int) {
 	t.Helper()
 	require.NoError(t, s.View(t.Context(), func(ctx context.Context, tx storage.ReadTx) error {

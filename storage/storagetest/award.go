@@ -611,8 +611,9 @@ const (
 // testHolderHandover inserts a second occurrence of a badge and, while that
 // insertion is not yet committed, deletes the first occurrence in another
 // transaction (on the last store): the enrolment must still count as a
-// holder. An adapter that marks one occurrence per holder must not let the
-// deletion overlook the new occurrence, which it cannot see yet.
+// holder. An adapter that keeps holders as it goes (a count, or a mark on
+// one occurrence per holder) must not let the deletion overlook the new
+// occurrence, which it cannot see yet.
 func testHolderHandover(t *testing.T, stores ...storage.Store) {
 	sc := newScope(t, stores[0])
 	for round := range handoverRounds {

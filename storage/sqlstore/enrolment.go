@@ -22,7 +22,38 @@ const enrolmentListing = "enrolments"
 const (
 	getEnrolmentQuery    = "SELECT " + enrolmentColumns + " FROM habitkit_enrolments WHERE id = ?"
 	updateEnrolmentQuery = "UPDATE habitkit_enrolments SET programme_version = ?, team_id = ?, cohort_id = ?, data = ?, version = version + 1 WHERE id = ? AND version = ?"
+	// updateEnrolmentDataQuery is updateEnrolmentQuery for an enrolment
+	// whose indexed columns are as the transaction read them (see
+	// tx.read): it leaves them out of the SET list, because SQLite
+	// rewrites the entries of every index on a column the UPDATE sets,
+	// even to the value it had (two B-tree pages of about eight that a
+	// completion writes).
+	updateEnrolmentDataQuery = "UPDATE habitkit_enrolments SET data = ?, version = version + 1 WHERE id = ? AND version = ?"
 )
+
+// readEnrolment is what a transaction remembers of the last enrolment it
+// read: its indexed columns at the version read. An update of that
+// version that leaves them as they are need not set them (the version
+// check guarantees the row still holds them).
+type readEnrolment struct {
+	id               uuid.UUID
+	version          int64
+	programmeVersion int
+	team, cohort     string
+}
+
+// unchangedColumns reports whether e updates the enrolment t read last
+// without changing its indexed columns.
+func (t *tx) unchangedColumns(e *challenge.Enrolment) bool {
+	r := &t.read
+	return r.id == e.ID && r.id != uuid.Nil && r.version == e.Version && r.programmeVersion == e.ProgrammeVersion &&
+		r.team == string(e.TeamID) && r.cohort == e.CohortID
+}
+
+// remember records e as the enrolment t read last.
+func (t *tx) remember(e *challenge.Enrolment) {
+	t.read = readEnrolment{id: e.ID, version: e.Version, programmeVersion: e.ProgrammeVersion, team: string(e.TeamID), cohort: e.CohortID}
+}
 
 // enrolmentCursor is the key after which an enrolment listing resumes.
 type enrolmentCursor struct {
@@ -172,6 +203,9 @@ func (t *tx) getEnrolment(ctx context.Context, op func() string, query string, a
 	case err != nil:
 		return challenge.Enrolment{}, t.wrap(ctx, op(), err)
 	}
+	if t.write {
+		t.remember(&e)
+	}
 	return e, nil
 }
 
@@ -237,8 +271,17 @@ func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
 	if err != nil {
 		return fmt.Errorf("sqlstore: %s: %w", op(), err)
 	}
-	n, err := t.execf(ctx, op, updateEnrolmentQuery,
-		e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version)
+	var n int64
+	if t.unchangedColumns(&e) {
+		n, err = t.execf(ctx, op, updateEnrolmentDataQuery, data, e.ID, e.Version)
+	} else {
+		n, err = t.execf(ctx, op, updateEnrolmentQuery,
+			e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version)
+	}
+	if err == nil && n > 0 {
+		t.remember(&e)
+		t.read.version = e.Version + 1
+	}
 	if err != nil || n > 0 {
 		return err
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -572,6 +574,44 @@ func TestSQLiteWriteLockTakenFirst(t *testing.T) {
 	require.NoError(t, c.Close())
 	close(release)
 	require.NoError(t, <-errA)
+}
+
+// TestSQLiteUpdateKeepsUnchangedIndexes checks that an enrolment updated
+// after a read in the same transaction, with its team and cohort as read,
+// writes only its table's page: SQLite rewrites the entries of every index
+// on a column an UPDATE sets, even to the value it had. Pages are counted
+// as frames the transaction appends to the write-ahead log.
+func TestSQLiteUpdateKeepsUnchangedIndexes(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "pages.db")
+	db := dbtest.Open(t, dbtest.DriverSQLite, sqlstore.SQLiteDSN(path))
+	s := mustOpen(t, db, nil)
+	ctx := t.Context()
+	e := newEnrolment("p", "someone")
+	e.CohortID = "spring"
+	require.NoError(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error { return tx.InsertEnrolment(ctx, e) }))
+	pageSize := 0
+	require.NoError(t, db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize))
+	framesOf := func(change func(*challenge.Enrolment)) int {
+		t.Helper()
+		_, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+		require.NoError(t, err)
+		require.NoError(t, s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.GetEnrolment(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			change(&got)
+			return tx.UpdateEnrolment(ctx, got)
+		}))
+		st, err := os.Stat(path + "-wal")
+		require.NoError(t, err)
+		return int((st.Size() - 32) / int64(pageSize+24)) // WAL header, then frames of a header and a page
+	}
+	same := framesOf(func(e *challenge.Enrolment) { e.Progress.Points++ })
+	moved := framesOf(func(e *challenge.Enrolment) { e.Progress.Points++; e.TeamID += "-x"; e.CohortID += "-x" })
+	assert.Equal(t, 1, same, "an update that keeps the team and cohort must write only the row's page")
+	assert.Equal(t, 3, moved, "an update that moves the team and cohort writes the row's page and both indexes'")
 }
 
 func assertAuditCount(t *testing.T, s storage.Store, programme string, want int) {

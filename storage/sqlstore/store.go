@@ -98,7 +98,7 @@ func (s *Store) prepareHot(ctx context.Context) error {
 	if !s.d.preparesHot() {
 		return nil
 	}
-	queries := []string{getEnrolmentQuery, insertCompletionQuery, updateEnrolmentQuery, insertAwardQuery(s.d)}
+	queries := []string{getEnrolmentQuery, insertCompletionQuery, updateEnrolmentQuery, updateEnrolmentDataQuery, insertAwardQuery(s.d)}
 	if lock := s.d.writeLock(); lock != "" {
 		queries = append(queries, lock)
 	}

@@ -116,6 +116,9 @@ type tx struct {
 	// what it made of it.
 	lastTime    time.Time
 	lastTimeArg any
+	// read is the enrolment this write transaction read or wrote last
+	// (see updateEnrolmentDataQuery).
+	read readEnrolment
 }
 
 var (

@@ -249,6 +249,54 @@ func (h *harness) testEnrolments(t *testing.T) {
 			assert.Len(t, got, c.want, "ListEnrolments must filter by the team and cohort stored by the latest update (%+v)", c.f)
 		}
 	})
+
+	// The engine reads an enrolment and writes it back in one
+	// transaction, mostly with its team and cohort as they were, so an
+	// adapter may write only what changed; these are the updates where
+	// something indexed did change after such a read.
+	t.Run("ListFollowsUpdatesAfterARead", func(t *testing.T) {
+		t.Parallel()
+		sc := newScope(t, h.store)
+		e := sc.mustEnrol(t, 1, nil)[0]
+		mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.GetEnrolment(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			got.Progress.Points += 10 // indexed fields as read
+			if err := tx.UpdateEnrolment(ctx, got); err != nil {
+				return err
+			}
+			got.Version++
+			got.TeamID = "team-green" // then moved, in the same transaction
+			return tx.UpdateEnrolment(ctx, got)
+		})
+		mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
+			got, err := tx.GetEnrolment(ctx, e.ID)
+			if err != nil {
+				return err
+			}
+			got.CohortID = "winter"
+			return tx.UpdateEnrolment(ctx, got)
+		})
+		stored, err := getEnrolment(t, h.store, e.ID)
+		require.NoError(t, err, "getting a stored enrolment must succeed")
+		assert.Equal(t, e.Progress.Points+10, stored.Progress.Points, "an update after a read must store its other fields")
+		assert.Equal(t, e.Version+3, stored.Version)
+		for _, c := range []struct {
+			f    storage.EnrolmentFilter
+			want int
+		}{
+			{storage.EnrolmentFilter{ProgrammeID: sc.programme, TeamID: e.TeamID}, 0},
+			{storage.EnrolmentFilter{ProgrammeID: sc.programme, TeamID: "team-green"}, 1},
+			{storage.EnrolmentFilter{ProgrammeID: sc.programme, CohortID: e.CohortID}, 0},
+			{storage.EnrolmentFilter{ProgrammeID: sc.programme, CohortID: "winter"}, 1},
+			{storage.EnrolmentFilter{ProgrammeID: sc.programme, TeamID: "team-green", CohortID: "winter"}, 1},
+		} {
+			got := listAll(t, h.store, listEnrolments(c.f))
+			assert.Len(t, got, c.want, "an update after a read in the same transaction must move the team and cohort indexes (%+v)", c.f)
+		}
+	})
 }
 
 // changeEnrolment returns e with every mutable field changed, as the engine

@@ -2,7 +2,10 @@ package badge
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
+
+	"github.com/habitkit/habitkit/challenge"
 )
 
 // Kind says what a [Criterion] measures. The zero Kind is no criterion at
@@ -338,20 +341,48 @@ func (c *Criterion) met(f *Facts, target, day int) bool {
 
 // scheduledDone reports whether every day of from..to that is not a rest
 // day is done, and there is at least one such day: daysDone's Met. It
-// asks the calendar only about the days not done until one is not a rest
-// day, which is usually the first.
+// finds the days not done a word of f.Done at a time and asks the calendar
+// only about those, until one is not a rest day, which is usually the
+// first.
 func scheduledDone(f *Facts, from, to int) bool {
-	for d := from; d <= to; d++ {
-		if !f.Done.Has(d) && !f.isRest(d) {
+	for d := nextDay(f.Done, from, to, false); d <= to; d = nextDay(f.Done, d+1, to, false) {
+		if !f.isRest(d) {
 			return false
 		}
 	}
-	for d := from; d <= to; d++ {
-		if f.Done.Has(d) && !f.isRest(d) {
+	for d := nextDay(f.Done, from, to, true); d <= to; d = nextDay(f.Done, d+1, to, true) {
+		if !f.isRest(d) {
 			return true
 		}
 	}
 	return false
+}
+
+// nextDay returns the first day of from..to that is in done (when in is
+// true) or not in it (when in is false), or to+1 when there is none.
+func nextDay(done challenge.Days, from, to int, in bool) int {
+	for d := max(from, 0); d <= to; {
+		w := d / 64
+		var word uint64
+		switch {
+		case w < len(done) && in:
+			word = done[w]
+		case w < len(done):
+			word = ^done[w]
+		case in:
+			return to + 1 // no day past the set is in it
+		default:
+			return d
+		}
+		if word >>= uint(d % 64); word != 0 {
+			if d += bits.TrailingZeros64(word); d <= to {
+				return d
+			}
+			return to + 1
+		}
+		d = (w + 1) * 64
+	}
+	return to + 1
 }
 
 // counted measures a number against a target.

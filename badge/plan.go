@@ -335,16 +335,20 @@ func (h *heldView) holdsAllTiers(i, n int) bool {
 
 // merge finds each definition's run in refs, walking both in ID order.
 // The references' IDs are usually the very strings of the definitions
-// (the engine makes them from the plan's), and equal strings that share
-// their bytes compare at once, so the walk first assumes that every
-// reference is of a definition and only tests equality; a reference that
-// is not (a badge dropped from the programme) leaves references over,
-// and then the walk is made again comparing order.
+// (the engine makes them from the plan's), so the walk first assumes that
+// every reference is of a definition and only compares where the strings'
+// bytes are (the pointers are compared, never followed); a reference that
+// is not (a badge dropped from the programme, or an ID read from storage
+// into other memory) leaves references over, and then the walk is made
+// again comparing the strings in order.
 func (pl *Plan) merge(refs Refs, runs [][2]int32) {
 	j := 0
-	for k, id := range pl.ids {
+	for k := range pl.ids {
+		// Identity only: an equal string elsewhere in memory stops the
+		// walk early, and the ordered walk below finds it.
+		p, n := unsafe.StringData(pl.ids[k]), len(pl.ids[k])
 		lo := j
-		for j < len(refs) && sameString(refs[j].Badge, id) {
+		for j < len(refs) && unsafe.StringData(refs[j].Badge) == p && len(refs[j].Badge) == n {
 			j++
 		}
 		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
@@ -363,15 +367,6 @@ func (pl *Plan) merge(refs Refs, runs [][2]int32) {
 		}
 		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
 	}
-}
-
-// sameString reports whether a and b are equal. Strings that share their
-// bytes are equal at once, without the call that == makes to compare them:
-// the references' IDs are usually the plan's own strings, and a merge
-// makes some forty comparisons per evaluation. (The pointers are only
-// compared, never followed.)
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // appendChanges is Evaluate, with a plan when pl is not nil.
@@ -444,8 +439,25 @@ func decideAll(out []Change, i int, def *Definition, in *defInfo, f *Facts, held
 		}
 		return decide(out, i, def, in, Occurrence{Day: f.Day}, f, 0, f.Day, held, h)
 	case len(def.Tiers) > 0:
-		if f.Gained && in.monotone && h.holdsAllTiers(i, len(def.Tiers)) {
-			return out // none can be lost
+		if f.Gained && in.monotone && !in.custom {
+			if h.holdsAllTiers(i, len(def.Tiers)) {
+				return out // none can be lost
+			}
+			// Held tiers cannot be lost. Thresholds ascend (Validate) and
+			// a tiered criterion counts, so the first tier not held that
+			// is not met is as far as any can be.
+			for t, tier := range def.Tiers {
+				o := Occurrence{Tier: t + 1}
+				if h.has(held, i, def.ID, o) {
+					continue
+				}
+				if !def.Criterion.met(f, tier.Threshold, 0) {
+					break
+				}
+				m := def.Criterion.measure(f, tier.Threshold, 0, true)
+				out = append(out, Change{Badge: def.ID, Index: i, Occurrence: o, Kind: Award, Measure: m})
+			}
+			return out
 		}
 		// Each tier is measured at its own threshold, so that its
 		// evidence is what earned that tier. Tiers are few.

@@ -95,3 +95,27 @@ func TestMergeFindsRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestNextDayAgreesWithALoop checks nextDay, which scans days a word at a
+// time, against a walk of one day at a time, over sets that end inside,
+// at and past a word's edge and ranges that start and stop anywhere.
+func TestNextDayAgreesWithALoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for range 2000 {
+		var done challenge.Days
+		for range rng.IntN(40) {
+			done.Add(1 + rng.IntN(200))
+		}
+		from, to := rng.IntN(210), rng.IntN(210)
+		for _, in := range []bool{false, true} {
+			want := to + 1
+			for d := max(from, 0); d <= to; d++ {
+				if done.Has(d) == in {
+					want = d
+					break
+				}
+			}
+			require.Equal(t, want, nextDay(done, from, to, in), "days %v, %d..%d, in %v", done, from, to, in)
+		}
+	}
+}

@@ -421,13 +421,17 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 		return fmt.Errorf("memory: insert award %s: tier %d or day %d out of the 32-bit range", a.BadgeID, a.Tier, a.Day)
 	}
 	s := w.s
-	rec := s.enrolments[a.EnrolmentID]
+	rec := w.last
+	if rec == nil || w.lastID != a.EnrolmentID {
+		rec = s.enrolments[a.EnrolmentID]
+	}
 	if rec == nil {
 		rec = &enrolmentRec{}
 		s.enrolments[a.EnrolmentID] = rec
 	} else if s.awards.find(rec, a.AwardKey) >= 0 {
 		return errAwardExists
 	}
+	w.lastID, w.last = a.EnrolmentID, rec
 	s.awards.place(rec, &a)
 	// Undo needs only the key.
 	w.awards = append(w.awards, storage.Award{AwardKey: a.AwardKey})
@@ -484,5 +488,8 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 func (s *Store) dropIfEmpty(id uuid.UUID, rec *enrolmentRec) {
 	if !rec.enrolled && len(rec.completions) == 0 && len(rec.awards) == 0 {
 		delete(s.enrolments, id)
+		if s.w.last == rec {
+			s.w.lastID, s.w.last = uuid.Nil, nil
+		}
 	}
 }

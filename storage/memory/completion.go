@@ -161,6 +161,7 @@ func (w *writer) InsertCompletion(ctx context.Context, c challenge.Completion) e
 		rec = &enrolmentRec{}
 		s.enrolments[c.EnrolmentID] = rec
 	}
+	w.lastID, w.last = c.EnrolmentID, rec
 	c = c.Clone()
 	c.CompletedAt = c.CompletedAt.UTC()
 	if c.Revocation != nil {

@@ -288,6 +288,12 @@ type writer struct {
 	// awards holds the awards deleted by this transaction, and the keys
 	// of those it inserted, indexed by undoRec.slot, for undo.
 	awards []storage.Award
+	// lastID and last are the enrolment record this transaction inserted a
+	// completion or an award for last: a completion's awards follow it,
+	// and need not look the record up again. Store.dropIfEmpty and reset
+	// clear them.
+	lastID uuid.UUID
+	last   *enrolmentRec
 	// scores holds score rows for undo, indexed by undoRec.slot: the row
 	// a transaction created (undoInsertScore), or a row as it was before
 	// it changed (undoUpdateScore) or was deleted (undoDeleteScore).
@@ -391,6 +397,7 @@ func (w *writer) rollback() {
 }
 
 func (w *writer) reset() {
+	w.lastID, w.last = uuid.Nil, nil
 	if cap(w.undo) > maxRetainedUndo {
 		w.undo = nil
 	} else {

@@ -32,7 +32,7 @@ const (
 )
 
 // readEnrolment is what a transaction remembers of the last enrolment it
-// read: its indexed columns at the version read. An update of that
+// read or wrote: its indexed columns at the version it has. An update of that
 // version that leaves them as they are need not set them (the version
 // check guarantees the row still holds them).
 type readEnrolment struct {
@@ -50,7 +50,7 @@ func (t *tx) unchangedColumns(e *challenge.Enrolment) bool {
 		r.team == string(e.TeamID) && r.cohort == e.CohortID
 }
 
-// remember records e as the enrolment t read last.
+// remember records e as the enrolment t read or wrote last.
 func (t *tx) remember(e *challenge.Enrolment) {
 	t.read = readEnrolment{id: e.ID, version: e.Version, programmeVersion: e.ProgrammeVersion, team: string(e.TeamID), cohort: e.CohortID}
 }
@@ -278,12 +278,13 @@ func (t *tx) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) error {
 		n, err = t.execf(ctx, op, updateEnrolmentQuery,
 			e.ProgrammeVersion, string(e.TeamID), e.CohortID, data, e.ID, e.Version)
 	}
-	if err == nil && n > 0 {
-		t.remember(&e)
-		t.read.version = e.Version + 1
-	}
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		t.remember(&e)
+		t.read.version++ // the row as it now stands
+		return nil
 	}
 	return t.enrolmentNotUpdated(ctx, op(), e.ID)
 }

@@ -117,7 +117,7 @@ type badgeEvent struct {
 // Storage copies what it keeps, so handing it these buffers is safe.
 type badgeScratch struct {
 	changes  []badge.Change
-	held     badge.Refs
+	held     badge.HeldBits
 	evidence []byte
 }
 
@@ -136,15 +136,20 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	if ev.gained {
 		facts.Added = ev.added
 	}
+	if en.BadgeLayout != ed.plan.Layout() {
+		if err := rebuildHeld(ctx, tx, ed, en); err != nil {
+			return nil, events, err
+		}
+	}
 	var changes []badge.Change
 	if sc != nil {
-		// Held through sc, which is on the heap already: a slice put
-		// in an interface would be copied to the heap on every call.
-		sc.held = badge.Refs(en.Badges)
+		// Held through sc, which is on the heap already: a value put in
+		// an interface would be copied to the heap on every call.
+		sc.held = badge.HeldBits{Plan: ed.plan, Bits: en.Badges}
 		changes = ed.plan.AppendChanges(sc.changes[:0], facts, ev.changed, &sc.held)
-		defer func() { sc.changes, sc.held = changes[:0], nil; clear(changes) }()
+		defer func() { sc.changes, sc.held = changes[:0], badge.HeldBits{}; clear(changes) }()
 	} else {
-		changes = ed.plan.Evaluate(facts, ev.changed, badge.Refs(en.Badges))
+		changes = ed.plan.Evaluate(facts, ev.changed, badge.HeldBits{Plan: ed.plan, Bits: en.Badges})
 	}
 	var earned []EarnedBadge
 	for i := range changes {
@@ -170,7 +175,8 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 			if err != nil {
 				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
 			}
-			en.Badges = challenge.AddBadgeRef(en.Badges, c.Badge, c.Tier, c.Day)
+			slot, _ := ed.plan.Slot(c.Index, c.Occurrence) // every change the plan makes has one
+			en.Badges.Set(slot)
 			eb := EarnedBadge{Badge: c.Badge, Name: def.Name, Tier: c.Tier, TierName: tierName(def, c.Tier), Day: c.Day, Evidence: c.Measure.Evidence}
 			earned = append(earned, eb)
 			if ev.listen {
@@ -180,7 +186,8 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 			if err := tx.DeleteAward(ctx, key); err != nil {
 				return nil, events, fmt.Errorf("revoke badge %s: %w", c.Badge, err)
 			}
-			en.Badges = challenge.RemoveBadgeRef(en.Badges, c.Badge, c.Tier, c.Day)
+			slot, _ := ed.plan.Slot(c.Index, c.Occurrence)
+			en.Badges.Clear(slot)
 			auditID, err := e.ids.next()
 			if err != nil {
 				return nil, events, err
@@ -198,6 +205,33 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	return earned, events, nil
+}
+
+// rebuildHeld sets en's held bits from its stored awards, under the
+// layout of ed's plan: the bits were written under another layout (the
+// host changed its Go-built badges) or none. Awards of badges the plan
+// does not define are left out of the bits, and are back in them when a
+// later layout defines them again. The caller writes en.
+func rebuildHeld(ctx context.Context, tx storage.ReadTx, ed *edition, en *challenge.Enrolment) error {
+	var held challenge.HeldBadges
+	for cursor := storage.Cursor(""); ; {
+		page, err := tx.ListAwards(ctx, en.ID, cursor, storage.MaxLimit)
+		if err != nil {
+			return fmt.Errorf("rebuilding held badges: %w", err)
+		}
+		for _, a := range page.Items {
+			if i, ok := ed.plan.Index(a.BadgeID); ok {
+				if slot, ok := ed.plan.Slot(i, badge.Occurrence{Tier: a.Tier, Day: a.Day}); ok {
+					held.Set(slot)
+				}
+			}
+		}
+		if cursor = page.Next; cursor == "" {
+			break
+		}
+	}
+	en.Badges, en.BadgeLayout = held, ed.plan.Layout()
+	return nil
 }
 
 func tierName(def *badge.Definition, tier int) string {
@@ -256,7 +290,10 @@ func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStat
 			return err
 		}
 		en.Progress.Advance(challenge.NewCalendar(ed.p, &en), today, nil)
+		// The page reads every award for its date and evidence, so what
+		// is held is read from them too, whatever the enrolment's bits.
 		awards := map[storage.AwardKey]storage.Award{}
+		held := badge.HeldSet{}
 		for cursor := storage.Cursor(""); ; {
 			page, err := tx.ListAwards(ctx, en.ID, cursor, storage.MaxLimit)
 			if err != nil {
@@ -264,12 +301,13 @@ func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStat
 			}
 			for _, a := range page.Items {
 				awards[a.AwardKey] = a
+				held[badge.HeldKey{Badge: a.BadgeID, Occurrence: badge.Occurrence{Tier: a.Tier, Day: a.Day}}] = true
 			}
 			if cursor = page.Next; cursor == "" {
 				break
 			}
 		}
-		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), badge.Refs(en.Badges)) {
+		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), held) {
 			d := st.Definition
 			bs := BadgeStatus{ID: d.ID, Name: d.Name, Description: d.Description, ImageURL: d.ImageURL, Repeat: d.Repeat,
 				Tiers: slices.Clone(d.Tiers), Progress: st.Measure, Complete: st.Complete}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -215,5 +216,59 @@ lenght: 3
 	assert.GreaterOrEqual(t, len(problems), 2, "programme and badge problems come together")
 	for i := 1; i < len(problems); i++ {
 		assert.LessOrEqual(t, problems[i-1].Line, problems[i].Line, "sorted by line")
+	}
+}
+
+// TestHeldBadgesFollowAChangedLayout changes a host's Go-built badges
+// between engines on one store: the enrolment's held bits were written
+// under another slot layout, so the engine rebuilds them from the stored
+// awards before evaluating, and nothing held is awarded twice.
+func TestHeldBadgesFollowAChangedLayout(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	first := badge.Definition{ID: "go-first", Name: "First", Criterion: badge.Criterion{Kind: badge.FirstCompletion}}
+	two := badge.Definition{ID: "go-two", Name: "Two", Tiers: []badge.Tier{{Name: "one", Threshold: 1}, {Name: "two", Threshold: 2}},
+		Criterion: badge.Criterion{Kind: badge.Completions}}
+	daily := badge.Definition{ID: "go-daily", Name: "Daily", Repeat: badge.Daily, Criterion: badge.Criterion{Kind: badge.DayCompleted}}
+	engine := func(defs ...badge.Definition) *habitkit.Engine {
+		e, err := habitkit.New(f.store, &habitkit.Options{Clock: f.clock, Badges: map[string][]badge.Definition{"digital-confidence": defs}})
+		require.NoError(t, err)
+		return e
+	}
+	complete := func(e *habitkit.Engine, id uuid.UUID, day int) []string {
+		f.clock.Set(at(day, 10, 0))
+		out, err := e.Complete(ctx, habitkit.CompleteRequest{EnrolmentID: id})
+		require.NoError(t, err, "day %d", day)
+		return earnedIDs(out.Badges)
+	}
+	before, after := engine(first, two), engine(daily, two, first)
+	en, err := before.Enrol(ctx, habitkit.EnrolRequest{ProgrammeID: "digital-confidence", ParticipantID: "x", CohortID: "march"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"go-first", "go-two/one"}, complete(before, en.ID, 1))
+
+	assert.Equal(t, []string{"go-daily", "go-two/two"}, complete(after, en.ID, 2), "what day 1 earned is held under the new layout too")
+	got, err := after.Enrolment(ctx, en.ID)
+	require.NoError(t, err)
+	for _, o := range []struct {
+		id string
+		o  badge.Occurrence
+	}{{"go-first", badge.Occurrence{}}, {"go-two", badge.Occurrence{Tier: 1}}, {"go-two", badge.Occurrence{Tier: 2}}, {"go-daily", badge.Occurrence{Day: 2}}} {
+		held, err := after.HeldBadge(ctx, got, o.id, o.o)
+		require.NoError(t, err, "the enrolment is written under the new layout")
+		assert.True(t, held, "%s %+v", o.id, o.o)
+	}
+	assert.Equal(t, 4, got.Badges.Count())
+
+	assert.Empty(t, complete(before, en.ID, 3), "back under the first layout, nothing held is awarded again")
+	got, err = before.Enrolment(ctx, en.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 3, got.Badges.Count(), "the daily badge's award is not in the first layout, and stays stored")
+	assert.Equal(t, []string{"go-daily"}, complete(after, en.ID, 4), "and it is held again when the layout has it")
+	page, err := after.Badges(ctx, en.ID)
+	require.NoError(t, err)
+	for _, st := range page {
+		if st.ID == "go-daily" {
+			assert.Len(t, st.Earned, 2, "days 2 and 4")
+		}
 	}
 }

@@ -102,6 +102,9 @@ func (e *Engine) Enrol(ctx context.Context, req EnrolRequest) (challenge.Enrolme
 			en.FirstDay = max(1, today)
 		}
 		en.Progress = challenge.NewProgress(p)
+		if len(ed.badges) > 0 {
+			en.BadgeLayout = ed.plan.Layout() // holds nothing yet, under this layout
+		}
 		if err := tx.InsertEnrolment(ctx, en); err != nil {
 			if errors.Is(err, storage.ErrConflict) {
 				if _, gerr := tx.GetEnrolmentByParticipant(ctx, p.ID, req.ParticipantID); gerr == nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/habitkit/habitkit/badge"
@@ -33,30 +32,29 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkPlanCompletion evaluates, with a Plan, what a completion of day
 // 15 of the example programme can earn, with the awards of days 1-14 held
-// as an enrolment keeps them (sorted references).
+// as an enrolment keeps them (bits in the plan's slots).
 func BenchmarkPlanCompletion(b *testing.B) {
 	p, defs := exampleProgramme(b)
 	plan := badge.NewPlan(defs, p)
 	var done challenge.Days
-	var refs badge.Refs
+	held := badge.HeldBits{Plan: plan}
 	changed := []badge.Source{badge.SourceCompletions, badge.SourceStreak}
 	for d := 1; d <= 15; d++ {
 		done.Add(d)
 		f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: d, Today: d, Day: d, Gained: true, Added: d}
-		for _, c := range plan.Evaluate(f, changed, refs) {
-			refs = challenge.AddBadgeRef(refs, c.Badge, c.Tier, c.Day)
-		}
-	}
-	for _, r := range slices.Clone(refs) {
-		if r.Days.Has(15) {
-			refs = challenge.RemoveBadgeRef(refs, r.Badge, r.Tier, 15)
+		for _, c := range plan.Evaluate(f, changed, held) {
+			if c.Day == 15 {
+				continue // left to earn in the loop
+			}
+			slot, _ := plan.Slot(c.Index, c.Occurrence)
+			held.Bits.Set(slot)
 		}
 	}
 	f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: 15, Today: 15, Day: 15, Gained: true, Added: 15}
 	var buf []badge.Change
 	b.ReportAllocs()
 	for b.Loop() {
-		buf = plan.AppendChanges(buf[:0], f, changed, &refs)
+		buf = plan.AppendChanges(buf[:0], f, changed, &held)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/habitkit/habitkit/challenge"
 )
@@ -22,11 +21,16 @@ type Plan struct {
 	// tags holds, for each tag a Completions criterion counts ("" for
 	// every day), the programme days whose activity has it.
 	tags []tagDays
-	// order lists the definitions' indexes by ID, for a merge with Refs,
-	// and ids their IDs in that order, side by side so that the merge
-	// reads one array rather than every definition.
+	// order lists the definitions' indexes by ID, and ids their IDs in
+	// that order, for finding a definition by ID.
 	order []int
 	ids   []string
+	// slot0 is each definition's first occurrence slot (see Slot) and
+	// nslots how many it has; slots is the number of slots, and layout
+	// their fingerprint.
+	slot0, nslots []int32
+	slots         int
+	layout        uint32
 	// checks[streak][day] lists, in definition order, the definitions a
 	// single new completion of day must check: streak says the longest
 	// streak changed too (sources SourceCompletions and SourceStreak),
@@ -68,6 +72,7 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 	}
 	f := Facts{Calendar: challenge.NewCalendar(p, nil)}
 	n := f.length()
+	pl.layOut(n)
 	for i := range defs {
 		c := &defs[i].Criterion
 		in := &pl.info[i]
@@ -279,94 +284,37 @@ func readsAdded(pl *Plan, defs []Definition, i int, f *Facts) bool {
 	return defs[i].Criterion.readsDay(f, f.Added)
 }
 
-// Refs is a [Held] over the references to held occurrences that
-// [challenge.Enrolment] keeps in Badges: one per badge and tier, sorted by
-// (Badge, Tier), strings byte-wise, a daily badge's days in its Days. A
-// [Plan] finds every badge's references in one pass over them, rather than
-// searching once per occurrence.
-type Refs []challenge.BadgeRef
-
-// Has implements Held.
-func (r Refs) Has(id string, o Occurrence) bool {
-	return challenge.HoldsBadge(r, id, o.Tier, o.Day)
-}
-
-// runHas reports whether run, the references of one badge sorted by Tier,
-// holds o. A badge has few tiers, so a walk beats a binary search.
-func runHas(run []challenge.BadgeRef, o Occurrence) bool {
-	for i := range run {
-		if run[i].Tier == o.Tier {
-			return run[i].Holds(o.Day)
-		}
-		if run[i].Tier > o.Tier {
-			break
-		}
-	}
-	return false
-}
-
-// heldView answers Has for evaluation: from the runs of Refs found by one
-// merge with the plan's sorted IDs, or else by asking held. (held is kept
-// apart from the runs, which may live on the caller's stack.)
+// heldView answers Has for evaluation: from the bits of a [HeldBits] of
+// the plan, or else by asking held.
 type heldView struct {
-	refs Refs
-	runs [][2]int32 // per definition, its references refs[lo:hi]
+	pl   *Plan
+	bits challenge.HeldBadges
 }
 
 func (h *heldView) has(held Held, i int, id string, o Occurrence) bool {
-	if h.runs == nil {
+	if h.pl == nil {
 		return held.Has(id, o)
 	}
-	r := h.runs[i]
-	return runHas(h.refs[r[0]:r[1]], o)
+	// Evaluation asks only about occurrences of the definition's kind
+	// (a day of a daily badge, a tier, or the one occurrence), so the
+	// slot's offset is the day or tier less one; the bound keeps a day
+	// past the programme from reading the next definition's slots.
+	k := max(o.Tier+o.Day-1, 0)
+	return k < int(h.pl.nslots[i]) && h.bits.Has(int(h.pl.slot0[i])+k)
 }
 
-// holdsAllTiers reports whether the merged references hold every tier
-// 1..n of definition i. A run's tiers are distinct and ascending, so n
-// of them from 1 to n are all of them.
+// holdsAllTiers reports whether the bits hold every tier 1..n of
+// definition i.
 func (h *heldView) holdsAllTiers(i, n int) bool {
-	if h.runs == nil {
+	if h.pl == nil {
 		return false
 	}
-	r := h.runs[i]
-	run := h.refs[r[0]:r[1]]
-	return len(run) == n && run[0].Tier == 1 && run[n-1].Tier == n
-}
-
-// merge finds each definition's run in refs, walking both in ID order.
-// The references' IDs are usually the very strings of the definitions
-// (the engine makes them from the plan's), so the walk first assumes that
-// every reference is of a definition and only compares where the strings'
-// bytes are (the pointers are compared, never followed); a reference that
-// is not (a badge dropped from the programme, or an ID read from storage
-// into other memory) leaves references over, and then the walk is made
-// again comparing the strings in order.
-func (pl *Plan) merge(refs Refs, runs [][2]int32) {
-	j := 0
-	for k := range pl.ids {
-		// Identity only: an equal string elsewhere in memory stops the
-		// walk early, and the ordered walk below finds it.
-		p, n := unsafe.StringData(pl.ids[k]), len(pl.ids[k])
-		lo := j
-		for j < len(refs) && unsafe.StringData(refs[j].Badge) == p && len(refs[j].Badge) == n {
-			j++
+	for t := range n {
+		if !h.bits.Has(int(h.pl.slot0[i]) + t) {
+			return false
 		}
-		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
 	}
-	if j == len(refs) {
-		return
-	}
-	j = 0
-	for k, id := range pl.ids {
-		for j < len(refs) && refs[j].Badge < id {
-			j++
-		}
-		lo := j
-		for j < len(refs) && refs[j].Badge == id {
-			j++
-		}
-		runs[pl.order[k]] = [2]int32{int32(lo), int32(j)}
-	}
+	return true
 }
 
 // appendChanges is Evaluate, with a plan when pl is not nil.
@@ -376,25 +324,19 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed [
 		held = HeldSet(nil)
 	}
 	if pl != nil {
-		ok := true
 		switch r := held.(type) {
 		case HeldSet:
-			ok = r == nil
-		case Refs:
-			h.refs = r
-		case *Refs:
-			h.refs = *r
-		default:
-			ok = false
-		}
-		if ok {
-			var small [32][2]int32
-			if len(defs) > len(small) {
-				h.runs = make([][2]int32, len(defs))
-			} else {
-				h.runs = small[:len(defs)]
+			if r == nil {
+				h.pl = pl
 			}
-			pl.merge(h.refs, h.runs)
+		case HeldBits:
+			if r.Plan == pl {
+				h.pl, h.bits = pl, r.Bits
+			}
+		case *HeldBits:
+			if r.Plan == pl {
+				h.pl, h.bits = pl, r.Bits
+			}
 		}
 	}
 	if pl != nil && f.Calendar.Programme() == pl.p {

@@ -65,37 +65,6 @@ schedule:
 	}
 }
 
-// TestMergeFindsRuns checks the runs a plan finds in held references,
-// with IDs that share the definitions' strings, equal copies of them, and
-// references of badges the plan does not define (dropped from the
-// programme), which the equality-only walk cannot place.
-func TestMergeFindsRuns(t *testing.T) {
-	p := &challenge.Programme{ID: "m", Length: 3}
-	defs := []Definition{{ID: "b"}, {ID: "d"}, {ID: "a"}, {ID: "c"}}
-	pl := NewPlan(defs, p)
-	clone := func(s string) string { return string([]byte(s)) }
-	tests := []struct {
-		name string
-		refs Refs
-		want [][2]int32 // per definition, in definition order
-	}{
-		{"none", nil, [][2]int32{{0, 0}, {0, 0}, {0, 0}, {0, 0}}},
-		{"shared strings", Refs{{Badge: defs[2].ID}, {Badge: defs[0].ID, Tier: 1}, {Badge: defs[0].ID, Tier: 2}, {Badge: defs[1].ID}},
-			[][2]int32{{1, 3}, {3, 4}, {0, 1}, {3, 3}}},
-		{"copies", Refs{{Badge: clone("b")}, {Badge: clone("c")}}, [][2]int32{{0, 1}, {2, 2}, {0, 0}, {1, 2}}},
-		{"unknown first", Refs{{Badge: "0"}, {Badge: "a"}, {Badge: "d"}}, [][2]int32{{2, 2}, {2, 3}, {1, 2}, {2, 2}}},
-		{"unknown between", Refs{{Badge: "a"}, {Badge: "bb"}, {Badge: "bc"}, {Badge: "c"}}, [][2]int32{{1, 1}, {4, 4}, {0, 1}, {3, 4}}},
-		{"unknown last", Refs{{Badge: "c"}, {Badge: "e"}}, [][2]int32{{0, 0}, {1, 1}, {0, 0}, {0, 1}}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			runs := make([][2]int32, len(defs))
-			pl.merge(tt.refs, runs)
-			require.Equal(t, tt.want, runs)
-		})
-	}
-}
-
 // TestNextDayAgreesWithALoop checks nextDay, which scans days a word at a
 // time, against a walk of one day at a time, over sets that end inside,
 // at and past a word's edge and ranges that start and stop anywhere.

@@ -78,8 +78,8 @@ func TestPlanAfterOneCompletion(t *testing.T) {
 	for run := range 300 {
 		order := rng.Perm(14)
 		var done challenge.Days
-		var refs badge.Refs     // what the plan decided, as an enrolment keeps it
-		full := badge.HeldSet{} // what full evaluation decided
+		held := badge.HeldBits{Plan: plan} // what the plan decided, as an enrolment keeps it
+		full := badge.HeldSet{}            // what full evaluation decided
 		longest := 0
 		for _, i := range order[:1+rng.IntN(14)] {
 			day := i + 1
@@ -96,11 +96,13 @@ func TestPlanAfterOneCompletion(t *testing.T) {
 
 			f.Gained, f.Added = true, day
 			calls = 0
-			got := plan.Evaluate(f, changed, refs)
+			got := plan.Evaluate(f, changed, held)
 			require.Equal(t, summary(want), summary(got), "run %d, completing day %d of %v", run, day, order)
 			assert.Equal(t, 1, calls, "a Custom criterion is checked on every completion it may depend on")
 			for _, c := range got {
-				refs = challenge.AddBadgeRef(refs, c.Badge, c.Tier, c.Day)
+				slot, ok := plan.Slot(c.Index, c.Occurrence)
+				require.True(t, ok, "%s has a slot", c)
+				held.Bits.Set(slot)
 			}
 		}
 	}
@@ -133,32 +135,108 @@ func TestPlanSkipsWhatADayCannotChange(t *testing.T) {
 	assert.Contains(t, summary(got), "award app tier 2: 4 of 4 completions")
 }
 
-func TestRefsHas(t *testing.T) {
-	var a challenge.Days
-	a.Add(3)
-	a.Add(12)
-	refs := badge.Refs{{Badge: "B", Tier: 1}, {Badge: "a", Days: a}, {Badge: "aa"}, {Badge: "b", Tier: 1, Days: a}, {Badge: "b", Tier: 2}}
+// TestPlanSlots checks the slot layout: definition order, a slot per day
+// of a daily badge, per tier of a tiered one, one for any other; no two
+// occurrences share a slot, and occurrences a badge does not have have none.
+func TestPlanSlots(t *testing.T) {
+	p := mustProgramme(t)
+	var calls int
+	defs := planDefs(&calls)
+	plan := badge.NewPlan(defs, p)
+	seen := map[int]string{}
+	for i, d := range defs {
+		var occs []badge.Occurrence
+		switch {
+		case d.Repeat == badge.Daily:
+			for day := 1; day <= p.Length; day++ {
+				occs = append(occs, badge.Occurrence{Day: day})
+			}
+			for _, bad := range []badge.Occurrence{{}, {Day: p.Length + 1}, {Day: -1}, {Tier: 1, Day: 1}} {
+				_, ok := plan.Slot(i, bad)
+				assert.False(t, ok, "%s %+v has no slot", d.ID, bad)
+			}
+		case len(d.Tiers) > 0:
+			for tier := 1; tier <= len(d.Tiers); tier++ {
+				occs = append(occs, badge.Occurrence{Tier: tier})
+			}
+			for _, bad := range []badge.Occurrence{{}, {Tier: len(d.Tiers) + 1}, {Tier: 1, Day: 2}} {
+				_, ok := plan.Slot(i, bad)
+				assert.False(t, ok, "%s %+v has no slot", d.ID, bad)
+			}
+		default:
+			occs = append(occs, badge.Occurrence{})
+			_, ok := plan.Slot(i, badge.Occurrence{Day: 1})
+			assert.False(t, ok, "%s day 1 has no slot", d.ID)
+		}
+		for _, o := range occs {
+			s, ok := plan.Slot(i, o)
+			require.True(t, ok, "%s %+v", d.ID, o)
+			require.NotContains(t, seen, s, "%s %+v shares a slot", d.ID, o)
+			seen[s] = d.ID
+			assert.Less(t, s, plan.Slots())
+		}
+		got, ok := plan.Index(d.ID)
+		assert.True(t, ok)
+		assert.Equal(t, i, got)
+	}
+	assert.Len(t, seen, plan.Slots(), "every slot belongs to an occurrence")
+	_, ok := plan.Index("no-such-badge")
+	assert.False(t, ok)
+	_, ok = plan.Slot(len(defs), badge.Occurrence{})
+	assert.False(t, ok, "an index past the definitions has no slot")
+
+	// The layout's fingerprint changes with anything that moves a slot.
+	assert.NotZero(t, plan.Layout())
+	assert.Equal(t, plan.Layout(), badge.NewPlan(planDefs(&calls), p).Layout(), "the same definitions lay out the same")
+	swapped := planDefs(&calls)
+	swapped[0], swapped[1] = swapped[1], swapped[0]
+	assert.NotEqual(t, plan.Layout(), badge.NewPlan(swapped, p).Layout(), "reordered")
+	fewer := planDefs(&calls)
+	assert.NotEqual(t, plan.Layout(), badge.NewPlan(fewer[1:], p).Layout(), "one dropped")
+	retiered := planDefs(&calls)
+	for i := range retiered {
+		if len(retiered[i].Tiers) > 1 {
+			retiered[i].Tiers = retiered[i].Tiers[:1]
+			break
+		}
+	}
+	assert.NotEqual(t, plan.Layout(), badge.NewPlan(retiered, p).Layout(), "a tier dropped")
+}
+
+// TestHeldBitsHas checks HeldBits against the slots it names.
+func TestHeldBitsHas(t *testing.T) {
+	p := mustProgramme(t)
+	var calls int
+	defs := planDefs(&calls)
+	plan := badge.NewPlan(defs, p)
+	held := badge.HeldBits{Plan: plan}
+	set := func(id string, o badge.Occurrence) {
+		i, ok := plan.Index(id)
+		require.True(t, ok, id)
+		s, ok := plan.Slot(i, o)
+		require.True(t, ok, "%s %+v", id, o)
+		held.Bits.Set(s)
+	}
+	set("daily", badge.Occurrence{Day: 3})
+	set("done", badge.Occurrence{Tier: 2})
+	set("first", badge.Occurrence{})
 	for _, tt := range []struct {
 		id   string
 		o    badge.Occurrence
 		want bool
 	}{
-		{"B", badge.Occurrence{Tier: 1}, true},
-		{"b", badge.Occurrence{Tier: 1}, false},
-		{"b", badge.Occurrence{Tier: 1, Day: 3}, true},
-		{"b", badge.Occurrence{Tier: 1, Day: 4}, false},
-		{"b", badge.Occurrence{Tier: 2}, true},
-		{"b", badge.Occurrence{Tier: 2, Day: 3}, false},
-		{"b", badge.Occurrence{Tier: 3}, false},
-		{"a", badge.Occurrence{Day: 12}, true},
-		{"a", badge.Occurrence{Day: 3}, true},
-		{"a", badge.Occurrence{Day: 4}, false},
-		{"a", badge.Occurrence{}, false},
-		{"aa", badge.Occurrence{}, true},
-		{"ab", badge.Occurrence{}, false},
+		{"daily", badge.Occurrence{Day: 3}, true},
+		{"daily", badge.Occurrence{Day: 4}, false},
+		{"daily", badge.Occurrence{}, false},
+		{"done", badge.Occurrence{Tier: 2}, true},
+		{"done", badge.Occurrence{Tier: 1}, false},
+		{"done", badge.Occurrence{Tier: 2, Day: 3}, false},
+		{"first", badge.Occurrence{}, true},
+		{"first", badge.Occurrence{Day: 3}, false},
+		{"unknown", badge.Occurrence{}, false},
 		{"", badge.Occurrence{}, false},
 	} {
-		assert.Equal(t, tt.want, refs.Has(tt.id, tt.o), "%s %+v", tt.id, tt.o)
+		assert.Equal(t, tt.want, held.Has(tt.id, tt.o), "%s %+v", tt.id, tt.o)
 	}
 }
 
@@ -173,6 +251,17 @@ func TestPlanWithHeldSet(t *testing.T) {
 	held := held(key("first", 0, 0), key("done", 1, 0), key("streak", 3, 0))
 	want := badge.Evaluate(defs, f, allSources, held)
 	assert.Equal(t, summary(want), summary(badge.NewPlan(defs, p).Evaluate(f, allSources, held)))
-	refs := badge.Refs{{Badge: "done", Tier: 1}, {Badge: "first"}, {Badge: "streak", Tier: 3}}
-	assert.Equal(t, summary(want), summary(badge.NewPlan(defs, p).Evaluate(f, allSources, &refs)))
+	plan := badge.NewPlan(defs, p)
+	bits := badge.HeldBits{Plan: plan}
+	for k := range held {
+		i, ok := plan.Index(k.Badge)
+		require.True(t, ok)
+		s, ok := plan.Slot(i, k.Occurrence)
+		require.True(t, ok)
+		bits.Bits.Set(s)
+	}
+	assert.Equal(t, summary(want), summary(plan.Evaluate(f, allSources, &bits)))
+	assert.Equal(t, summary(want), summary(plan.Evaluate(f, allSources, bits)))
+	other := badge.HeldBits{Plan: badge.NewPlan(defs, p), Bits: bits.Bits}
+	assert.Equal(t, summary(want), summary(plan.Evaluate(f, allSources, other)), "bits of another plan are asked, not read")
 }

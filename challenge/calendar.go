@@ -21,13 +21,24 @@ import "fmt"
 type Calendar struct {
 	p *Programme
 	e *Enrolment
+	// start is the ordinal of day 1's date (e.Start, or the zero Date
+	// without e), worked out once: every rest-day question needs it.
+	start int64
 }
 
 // NewCalendar returns the calendar of enrolment e in programme p. Neither
 // is copied, so both must stay unchanged while the Calendar is in use. A nil
 // e means an enrolment with no personal rest days whose FirstDay is 1 and
 // whose day 1 falls on the zero Date.
-func NewCalendar(p *Programme, e *Enrolment) Calendar { return Calendar{p: p, e: e} }
+func NewCalendar(p *Programme, e *Enrolment) Calendar {
+	// Without an enrolment there is no start date: use the zero Date like
+	// DateOfDay would, so the answers are still stable.
+	var start Date
+	if e != nil {
+		start = e.Start
+	}
+	return Calendar{p: p, e: e, start: start.ordinal()}
+}
 
 // Programme returns the calendar's programme (nil for the zero Calendar).
 func (c Calendar) Programme() *Programme { return c.p }
@@ -95,13 +106,7 @@ func (c Calendar) RestReason(day int) RestReason {
 	if _, ok := c.p.SlotOn(day); !ok {
 		return RestUnscheduled
 	}
-	// Without an enrolment there is no start date: use the zero Date like
-	// DateOfDay would, so the answer is still stable.
-	var start Date
-	if c.e != nil {
-		start = c.e.Start
-	}
-	return c.dateReason(start.ordinal() + int64(day-1))
+	return c.dateReason(c.start + int64(day-1))
 }
 
 // dateReason judges the date-based rules for a scheduled day whose date

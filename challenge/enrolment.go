@@ -1,8 +1,7 @@
 package challenge
 
 import (
-	"slices"
-	"strings"
+	"math/bits"
 	"time"
 
 	"github.com/google/uuid"
@@ -48,13 +47,17 @@ type Enrolment struct {
 	// Progress is the participant's streak, points and level, kept
 	// incrementally by the engine.
 	Progress Progress `json:"progress"`
-	// Badges lists the badge occurrences the participant holds, one
-	// reference per badge and tier sorted by (Badge, Tier); a daily
-	// badge's reference holds all its days. The engine keeps it in step
-	// with the stored awards in the same transaction, so that evaluating
-	// badges needs no extra read. [AddBadgeRef] and [RemoveBadgeRef] keep
-	// that shape.
-	Badges []BadgeRef `json:"badges,omitempty"`
+	// Badges records the badge occurrences the participant holds, one
+	// bit per occurrence in the slots that package badge lays out for the
+	// programme version's badges (badge.Plan.Slot), and BadgeLayout is the
+	// fingerprint of that layout (badge.Plan.Layout). The engine keeps
+	// both in step with the stored awards in the same transaction, so that
+	// evaluating badges needs no extra read; when the layout changes (a
+	// host changed its Go-built badges), the engine rebuilds Badges from
+	// the awards. Storage keeps both as they are.
+	Badges HeldBadges `json:"badges,omitzero"`
+	// BadgeLayout is the fingerprint of the layout of Badges (0 for none).
+	BadgeLayout uint32 `json:"badgeLayout,omitempty"`
 	// BoardsOptOut is set when the participant opted out of leaderboards:
 	// others then do not see them (or see them anonymised, as the
 	// programme says), while they still see their own standing.
@@ -83,153 +86,56 @@ type ReflectionCounts struct {
 	ReactionsReceived int `json:"reactionsReceived,omitempty"`
 }
 
-// BadgeRef names the held occurrences of one badge and tier: the badge
-// itself, or for a daily badge every day of it held. A daily badge earned
-// on all 30 days of a programme is one reference, not thirty, so that an
-// enrolment stays small to read, copy and write.
-type BadgeRef struct {
-	// Badge is the badge's ID.
-	Badge string `json:"badge"`
-	// Tier is the 1-based tier of a tiered badge, 0 otherwise.
-	Tier int `json:"tier,omitempty"`
-	// Days are the programme days held of a daily badge (never empty for
-	// one); nil for a badge held once.
-	Days Days `json:"days,omitempty"`
+// HeldBadges is a set of badge occurrence slots (a bitset): slot n is
+// bit n%64 of word n/64. Package badge numbers the slots.
+type HeldBadges []uint64
+
+// Has reports whether slot is in the set.
+func (h HeldBadges) Has(slot int) bool {
+	w := slot >> 6
+	return slot >= 0 && w < len(h) && h[w]&(1<<uint(slot&63)) != 0
 }
 
-// Holds reports whether r holds the occurrence on day: any day of a
-// daily badge (day > 0) is held when it is in Days, and day 0 means the
-// badge held once.
-func (r *BadgeRef) Holds(day int) bool {
-	if day == 0 {
-		return r.Days == nil
+// Set puts slot in the set, growing it when needed.
+func (h *HeldBadges) Set(slot int) {
+	if slot < 0 {
+		return
 	}
-	return r.Days.Has(day)
+	w := slot >> 6
+	for len(*h) <= w {
+		*h = append(*h, 0)
+	}
+	(*h)[w] |= 1 << uint(slot&63)
 }
 
-// compareBadgeRef orders a reference against (badge, tier). It compares
-// the IDs once and stops there when they differ: it runs for every badge
-// and tier on every completion.
-func compareBadgeRef(r *BadgeRef, badge string, tier int) int {
-	if c := strings.Compare(r.Badge, badge); c != 0 {
-		return c
+// Clear takes slot out of the set.
+func (h HeldBadges) Clear(slot int) {
+	if w := slot >> 6; slot >= 0 && w < len(h) {
+		h[w] &^= 1 << uint(slot&63)
 	}
-	switch {
-	case r.Tier < tier:
-		return -1
-	case r.Tier > tier:
-		return 1
-	}
-	return 0
 }
 
-// FindBadgeRef returns the position of the reference of (badge, tier) in
-// refs, sorted as Enrolment.Badges, or where it would go.
-func FindBadgeRef(refs []BadgeRef, badge string, tier int) (int, bool) {
-	lo, hi := 0, len(refs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if compareBadgeRef(&refs[m], badge, tier) < 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+// Count returns the number of slots in the set.
+func (h HeldBadges) Count() int {
+	n := 0
+	for _, w := range h {
+		n += bits.OnesCount64(w)
 	}
-	return lo, lo < len(refs) && compareBadgeRef(&refs[lo], badge, tier) == 0
-}
-
-// HoldsBadge reports whether refs, sorted as Enrolment.Badges, hold the
-// occurrence (badge, tier, day); day is 0 for a badge held once.
-func HoldsBadge(refs []BadgeRef, badge string, tier, day int) bool {
-	i, ok := FindBadgeRef(refs, badge, tier)
-	return ok && refs[i].Holds(day)
-}
-
-// AddBadgeRef returns refs with the occurrence (badge, tier, day) held,
-// in order; day is 0 for a badge held once. Like append it may reuse and
-// change the memory of refs, including a reference's Days.
-func AddBadgeRef(refs []BadgeRef, badge string, tier, day int) []BadgeRef {
-	i, ok := FindBadgeRef(refs, badge, tier)
-	if !ok {
-		r := BadgeRef{Badge: badge, Tier: tier}
-		if day > 0 {
-			r.Days.Add(day)
-		}
-		return slices.Insert(refs, i, r)
-	}
-	if day > 0 {
-		refs[i].Days.Add(day)
-	}
-	return refs
-}
-
-// RemoveBadgeRef returns refs without the occurrence (badge, tier, day);
-// a daily badge's reference goes when its last day does. Like AddBadgeRef
-// it changes the memory of refs.
-func RemoveBadgeRef(refs []BadgeRef, badge string, tier, day int) []BadgeRef {
-	i, ok := FindBadgeRef(refs, badge, tier)
-	if !ok {
-		return refs
-	}
-	if day > 0 {
-		refs[i].Days.Remove(day)
-		if !noDays(refs[i].Days) {
-			return refs
-		}
-	} else if refs[i].Days != nil {
-		return refs // day 0 of a daily badge is not held
-	}
-	return slices.Delete(refs, i, i+1)
-}
-
-// noDays reports whether d holds no day.
-func noDays(d Days) bool {
-	for _, w := range d {
-		if w != 0 {
-			return false
-		}
-	}
-	return true
+	return n
 }
 
 // CopyFrom makes e a deep copy of src, as [Enrolment.Clone] does, but into
-// the memory of e's own slices (its badge references' days included) where
+// the memory of e's own slices where
 // they have room, so that a caller that reads an enrolment on every call
 // into the same value allocates only while its lists grow. e must not
 // share memory with src. Nil and empty slices stay as they are in src.
 func (e *Enrolment) CopyFrom(src *Enrolment) {
-	zones, absences, done, refs := e.Zones, e.Absences, e.Progress.Done, e.Badges
+	zones, absences, done, held := e.Zones, e.Absences, e.Progress.Done, e.Badges
 	*e = *src
 	e.Zones = reuse(zones, src.Zones)
 	e.Absences = reuse(absences, src.Absences)
 	e.Progress.Done = reuse(done, src.Progress.Done)
-	if src.Badges == nil {
-		e.Badges = nil
-		return
-	}
-	// Each reference keeps the days array of the one that was at its
-	// position: references are sorted, and a new badge is inserted
-	// rarely, so positions mostly keep their badge.
-	refs = refs[:cap(refs)]
-	if cap(refs) >= len(src.Badges) {
-		e.Badges = refs[:len(src.Badges)]
-		clear(refs[len(src.Badges):]) // let go of the strings and days beyond
-	} else {
-		e.Badges = make([]BadgeRef, len(src.Badges), max(len(src.Badges), 2*cap(refs)))
-		copy(e.Badges, refs)
-	}
-	for i := range e.Badges {
-		d, s := &e.Badges[i], &src.Badges[i]
-		d.Badge, d.Tier = s.Badge, s.Tier
-		switch {
-		case s.Days == nil:
-			d.Days = nil
-		case d.Days != nil && cap(d.Days) >= len(s.Days):
-			d.Days = append(d.Days[:0], s.Days...)
-		default: // empty stays empty, not nil
-			d.Days = append(make(Days, 0, len(s.Days)), s.Days...)
-		}
-	}
+	e.Badges = reuse(held, src.Badges)
 }
 
 // reuse returns a copy of src in dst's memory when it has room: nil for
@@ -244,36 +150,6 @@ func reuse[S ~[]E, E any](dst, src S) S {
 		return S{}
 	}
 	return append(dst[:0], src...)
-}
-
-// CloneBadgeRefs returns a deep copy of refs (nil for nil) in two
-// allocations: the references, and one array for all their days.
-func CloneBadgeRefs(refs []BadgeRef) []BadgeRef {
-	if refs == nil {
-		return nil
-	}
-	buf := make([]uint64, 0, badgeWords(refs))
-	return cloneRefsInto(&buf, refs)
-}
-
-// badgeWords counts the words of all the days of refs.
-func badgeWords(refs []BadgeRef) int {
-	n := 0
-	for i := range refs {
-		n += len(refs[i].Days)
-	}
-	return n
-}
-
-// cloneRefsInto copies refs (not nil) with their days in buf, which has
-// room for them.
-func cloneRefsInto(buf *[]uint64, refs []BadgeRef) []BadgeRef {
-	c := make([]BadgeRef, len(refs))
-	copy(c, refs)
-	for i := range c {
-		c[i].Days = cloneDaysInto(buf, c[i].Days)
-	}
-	return c
 }
 
 // cloneDaysInto copies d to the end of buf, which has room for it, and
@@ -353,9 +229,9 @@ func (e *Enrolment) Zone() string {
 // Rest weekdays, rest dates, rotas and absences are judged on this date.
 func (e *Enrolment) DateOfDay(day int) Date { return e.Start.AddDays(day - 1) }
 
-// Clone returns a deep copy of e: no slice is shared with e. The days of
-// Progress.Done and of every badge reference share one new array (each
-// capped), so a clone costs at most four allocations.
+// Clone returns a deep copy of e: no slice is shared with e. Progress.Done
+// and Badges share one new array (each capped), so a clone costs at most
+// three allocations.
 func (e Enrolment) Clone() Enrolment {
 	c := e
 	if e.Zones != nil {
@@ -365,13 +241,11 @@ func (e Enrolment) Clone() Enrolment {
 		c.Absences = append([]Absence(nil), e.Absences...)
 	}
 	var buf []uint64
-	if n := len(e.Progress.Done) + badgeWords(e.Badges); n > 0 {
+	if n := len(e.Progress.Done) + len(e.Badges); n > 0 {
 		buf = make([]uint64, 0, n)
 	}
 	// Progress.Clone copies Done alone; the copy here is the same, in buf.
 	c.Progress.Done = cloneDaysInto(&buf, e.Progress.Done)
-	if e.Badges != nil {
-		c.Badges = cloneRefsInto(&buf, e.Badges)
-	}
+	c.Badges = HeldBadges(cloneDaysInto(&buf, Days(e.Badges)))
 	return c
 }

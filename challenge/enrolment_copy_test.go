@@ -20,24 +20,20 @@ func TestEnrolmentCopyFrom(t *testing.T) {
 	full := Enrolment{
 		ID: uuid.MustParse("01890000-0000-7000-8000-000000000001"), ProgrammeID: "p", ProgrammeVersion: 2,
 		ParticipantID: "a", TeamID: "t", Start: Date{2027, 1, 1}, FirstDay: 1, Version: 4,
-		Zones:    []ZoneChange{{From: at, Zone: "Europe/London"}, {From: at.Add(time.Hour), Zone: "Europe/Paris"}},
-		Absences: []Absence{{From: Date{2027, 1, 3}, To: Date{2027, 1, 4}, Reason: "leave"}},
-		Progress: Progress{Done: days(1, 2, 3, 70), Points: 30},
-		Badges: []BadgeRef{
-			{Badge: "daily", Days: days(1, 2, 3)},
-			{Badge: "first"},
-			{Badge: "streak", Tier: 1},
-			{Badge: "weekly", Days: days(7, 100)},
-		},
+		Zones:       []ZoneChange{{From: at, Zone: "Europe/London"}, {From: at.Add(time.Hour), Zone: "Europe/Paris"}},
+		Absences:    []Absence{{From: Date{2027, 1, 3}, To: Date{2027, 1, 4}, Reason: "leave"}},
+		Progress:    Progress{Done: days(1, 2, 3, 70), Points: 30},
+		Badges:      HeldBadges{0b1011, 1 << 40},
+		BadgeLayout: 0xfeed,
 	}
 	small := Enrolment{
 		ID: uuid.MustParse("01890000-0000-7000-8000-000000000002"), ProgrammeID: "q", Version: 1,
 		Zones:    []ZoneChange{{From: at, Zone: "UTC"}},
 		Absences: []Absence{},
 		Progress: Progress{Done: Days{}},
-		Badges:   []BadgeRef{{Badge: "daily", Days: days(5)}},
+		Badges:   HeldBadges{1 << 5},
 	}
-	empty := Enrolment{Badges: []BadgeRef{}}
+	empty := Enrolment{Badges: HeldBadges{}}
 	tests := []struct {
 		name     string
 		dst, src Enrolment
@@ -57,8 +53,7 @@ func TestEnrolmentCopyFrom(t *testing.T) {
 			assert.Equal(t, want, dst, "CopyFrom must give a copy equal to the source, nil and empty lists kept apart")
 			// The copy shares no memory with the source.
 			for i := range dst.Badges {
-				dst.Badges[i].Days.Add(63)
-				dst.Badges[i].Badge = "changed"
+				dst.Badges[i] = ^dst.Badges[i]
 			}
 			dst.Progress.Done.Add(64)
 			for i := range dst.Zones {
@@ -91,7 +86,7 @@ func TestEnrolmentCopyFromReusesMemory(t *testing.T) {
 	src := Enrolment{
 		Zones:    []ZoneChange{{Zone: "UTC"}},
 		Progress: Progress{Done: Days{0b1110}},
-		Badges:   []BadgeRef{{Badge: "daily", Days: Days{0b110}}, {Badge: "first"}},
+		Badges:   HeldBadges{0b110},
 	}
 	var dst Enrolment
 	dst.CopyFrom(&src)

@@ -147,7 +147,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	stored.Zones = copyInto(zones, e.Zones)
 	stored.Absences = copyInto(absences, e.Absences)
 	stored.Progress.Done = copyInto(done, e.Progress.Done)
-	stored.Badges, rec.badgeDays = copyBadges(badges, rec.badgeDays, e.Badges)
+	stored.Badges = copyInto(badges, e.Badges)
 	stored.Version = e.Version + 1
 	utcEnrolment(stored)
 	return nil
@@ -163,7 +163,7 @@ func (s *Store) restoreEnrolment(id uuid.UUID, sv *savedEnrolment) {
 	stored.Zones = copyInto(zones, sv.e.Zones)
 	stored.Absences = copyInto(absences, sv.e.Absences)
 	stored.Progress.Done = copyInto(done, sv.e.Progress.Done)
-	stored.Badges, rec.badgeDays = copyBadges(badges, rec.badgeDays, sv.e.Badges)
+	stored.Badges = copyInto(badges, sv.e.Badges)
 }
 
 // unInsertEnrolment undoes an InsertEnrolment.

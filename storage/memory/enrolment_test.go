@@ -24,7 +24,7 @@ func badgeDays(ds ...int) challenge.Days {
 
 // TestUpdatesKeepValuesApart updates enrolments in turn, committing and
 // rolling back: an update hands the previous value to the undo log and
-// takes memory the log held, so each stored value (badge days included)
+// takes memory the log held, so each stored value (held badges included)
 // must come back exactly as last committed.
 func TestUpdatesKeepValuesApart(t *testing.T) {
 	ctx := context.Background()
@@ -35,7 +35,7 @@ func TestUpdatesKeepValuesApart(t *testing.T) {
 			Start: challenge.Date{Year: 2026, Month: 3, Day: 2}, FirstDay: 1, EnrolledAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
 			Zones:    []challenge.ZoneChange{{From: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), Zone: "Europe/London"}},
 			Progress: challenge.Progress{Done: badgeDays(1)},
-			Badges:   []challenge.BadgeRef{{Badge: "first"}, {Badge: "today", Days: badgeDays(1)}},
+			Badges:   challenge.HeldBadges{0b11}, BadgeLayout: 7,
 		}
 	}
 	want := map[uuid.UUID]challenge.Enrolment{}
@@ -58,8 +58,8 @@ func TestUpdatesKeepValuesApart(t *testing.T) {
 					return err
 				}
 				e.Progress.Done.Add(day)
-				e.Badges = challenge.AddBadgeRef(e.Badges, "today", 0, day)
-				e.Badges = challenge.AddBadgeRef(e.Badges, "streak", step%3+1, 0)
+				e.Badges.Set(day)          // grows past a word on the second update
+				e.Badges.Set(200 + step%3) // and past two
 				e.Zones = append(e.Zones, challenge.ZoneChange{From: e.Zones[len(e.Zones)-1].From.Add(time.Hour), Zone: "Asia/Tokyo"})
 				if err := tx.UpdateEnrolment(ctx, e); err != nil {
 					return err
@@ -92,7 +92,8 @@ func TestUpdatesKeepValuesApart(t *testing.T) {
 	}
 	// The last committed values hold what the steps added.
 	e := want[ids[0]]
-	assert.True(t, challenge.HoldsBadge(e.Badges, "today", 0, 1))
-	assert.True(t, challenge.HoldsBadge(e.Badges, "today", 0, 2+70))
-	assert.True(t, challenge.HoldsBadge(e.Badges, "streak", 1, 0))
+	assert.True(t, e.Badges.Has(1))
+	assert.True(t, e.Badges.Has(2+70))
+	assert.True(t, e.Badges.Has(200))
+	assert.Equal(t, uint32(7), e.BadgeLayout)
 }

@@ -105,9 +105,6 @@ type enrolmentRec struct {
 	// common insert of a new award skips the scans that would prove it.
 	keyBits   [4]uint64
 	badgeBits uint64
-	// badgeDays holds the days of e.Badges' references (each slice of it
-	// capped), so that an update copies them without allocating.
-	badgeDays []uint64
 }
 
 type participantKey struct {
@@ -354,11 +351,10 @@ type undoRec struct {
 }
 
 // savedEnrolment is an enrolment's value before an update, for undo. It
-// owns e's slices and badgeDays: they were the record's until the update,
-// which took the slot's previous memory in exchange.
+// owns e's slices: they were the record's until the update, which took
+// the slot's previous memory in exchange.
 type savedEnrolment struct {
-	e         challenge.Enrolment
-	badgeDays []uint64 // the days of e.Badges' references
+	e challenge.Enrolment
 }
 
 // maxRetainedUndo bounds the undo log memory kept between transactions; a
@@ -379,10 +375,9 @@ func (w *writer) save(rec *enrolmentRec) int {
 	}
 	sv := &w.saved[w.nsave]
 	e, old := &rec.e, &sv.e
-	zones, absences, done, badges, days := old.Zones[:0], old.Absences[:0], old.Progress.Done[:0], old.Badges[:0], sv.badgeDays
-	clear(badges[:cap(badges)]) // let go of the strings and days they held
-	sv.e, sv.badgeDays = *e, rec.badgeDays
-	e.Zones, e.Absences, e.Progress.Done, e.Badges, rec.badgeDays = zones, absences, done, badges, days
+	zones, absences, done, badges := old.Zones[:0], old.Absences[:0], old.Progress.Done[:0], old.Badges[:0]
+	sv.e = *e
+	e.Zones, e.Absences, e.Progress.Done, e.Badges = zones, absences, done, badges
 	w.nsave++
 	return w.nsave - 1
 }
@@ -474,43 +469,6 @@ func copyInto[S ~[]E, E any](buf, src S) S {
 		buf = make(S, 0, len(src))
 	}
 	return append(buf[:0], src...)
-}
-
-// copyBadges is copyInto for badge references, deep: the references go
-// into refs' memory and their days into words' memory, which it returns
-// too (grown when needed). Each reference's days are capped, so that
-// growing them cannot overwrite the next one's.
-func copyBadges(refs []challenge.BadgeRef, words []uint64, src []challenge.BadgeRef) ([]challenge.BadgeRef, []uint64) {
-	if src == nil {
-		return nil, words
-	}
-	n := 0
-	for i := range src {
-		n += len(src[i].Days)
-	}
-	// Grown with room to spare: an enrolment earns badges one or two at a
-	// time, and would otherwise reallocate on every award.
-	if cap(words) < n {
-		words = make([]uint64, 0, max(n, 2*cap(words)))
-	}
-	words = words[:0]
-	if cap(refs) < len(src) {
-		refs = make([]challenge.BadgeRef, 0, max(len(src), 2*cap(refs), 4))
-	}
-	refs = append(refs[:0], src...)
-	for i := range refs {
-		d := refs[i].Days
-		switch {
-		case d == nil:
-		case len(d) == 0:
-			refs[i].Days = challenge.Days{}
-		default:
-			at := len(words)
-			words = append(words, d...)
-			refs[i].Days = words[at:len(words):len(words)]
-		}
-	}
-	return refs, words
 }
 
 // place stores v in the newest block of blk, starting a new block of n

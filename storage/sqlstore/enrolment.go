@@ -72,7 +72,12 @@ type enrolmentData struct {
 	Absences   []challenge.Absence    `json:"absences"`
 	EnrolledAt time.Time              `json:"enrolledAt"`
 	Progress   challenge.Progress     `json:"progress"`
-	Badges     badgeRefsData          `json:"badges,omitempty"`
+	// Held and BadgeLayout are Enrolment.Badges and BadgeLayout. (Data
+	// written before held badges were bits kept references under
+	// "badges", which reading ignores: an enrolment read without a layout
+	// has its bits rebuilt from its awards by the engine.)
+	Held        challenge.HeldBadges `json:"held,omitzero"`
+	BadgeLayout uint32               `json:"badgeLayout,omitempty"`
 	// BoardsOptOut is Enrolment.BoardsOptOut.
 	BoardsOptOut bool `json:"boardsOptOut,omitempty"`
 	// FinalPosition is Enrolment.FinalPosition.
@@ -82,34 +87,6 @@ type enrolmentData struct {
 	// EmptyDone records an empty, non-nil Progress.Done, which the
 	// omitempty of Progress's own JSON would turn into nil.
 	EmptyDone bool `json:"emptyDone,omitempty"`
-}
-
-// badgeRefData is the JSON of a challenge.BadgeRef. Day is the form that
-// data written before daily badges kept their days in one reference used:
-// one reference per day. Reading folds those into Days; writing never sets
-// Day.
-type badgeRefData struct {
-	Badge string         `json:"badge"`
-	Tier  int            `json:"tier,omitempty"`
-	Day   int            `json:"day,omitempty"`
-	Days  challenge.Days `json:"days,omitempty"`
-}
-
-// decodeBadges turns stored references into an enrolment's, folding
-// one-per-day references into their badge's Days.
-func decodeBadges(rs []badgeRefData) []challenge.BadgeRef {
-	if rs == nil {
-		return nil
-	}
-	out := make([]challenge.BadgeRef, 0, len(rs))
-	for _, r := range rs {
-		if r.Day > 0 {
-			out = challenge.AddBadgeRef(out, r.Badge, r.Tier, r.Day)
-			continue
-		}
-		out = append(out, challenge.BadgeRef{Badge: r.Badge, Tier: r.Tier, Days: r.Days})
-	}
-	return out
 }
 
 func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
@@ -124,12 +101,8 @@ func encodeEnrolmentData(e challenge.Enrolment) (string, error) {
 		BoardsOptOut:  e.BoardsOptOut,
 		FinalPosition: e.FinalPosition,
 		EmptyDone:     e.Progress.Done != nil && len(e.Progress.Done) == 0,
-	}
-	if e.Badges != nil {
-		d.Badges = make(badgeRefsData, len(e.Badges))
-		for i, r := range e.Badges {
-			d.Badges[i] = badgeRefData{Badge: r.Badge, Tier: r.Tier, Days: r.Days}
-		}
+		Held:          e.Badges,
+		BadgeLayout:   e.BadgeLayout,
 	}
 	if e.Zones != nil {
 		d.Zones = make([]challenge.ZoneChange, len(e.Zones))
@@ -153,7 +126,7 @@ func decodeEnrolmentData(b []byte, e *challenge.Enrolment) error {
 		e.Zones[i].From = e.Zones[i].From.UTC()
 	}
 	e.Progress = d.Progress
-	e.Badges = decodeBadges(d.Badges)
+	e.Badges, e.BadgeLayout = d.Held, d.BadgeLayout
 	e.BoardsOptOut = d.BoardsOptOut
 	e.FinalPosition = d.FinalPosition
 	e.Reflections = d.Reflections

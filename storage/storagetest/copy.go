@@ -24,13 +24,8 @@ func scribble(e *challenge.Enrolment) {
 	if len(e.Progress.Done) > 0 {
 		e.Progress.Done[0] = ^e.Progress.Done[0]
 	}
-	if len(e.Badges) > 0 {
-		e.Badges[0].Badge = "scribbled"
-	}
 	for i := range e.Badges {
-		if len(e.Badges[i].Days) > 0 {
-			e.Badges[i].Days[0] = ^e.Badges[i].Days[0]
-		}
+		e.Badges[i] = ^e.Badges[i]
 	}
 	e.Zones = append(e.Zones[:len(e.Zones):len(e.Zones)], challenge.ZoneChange{Zone: "Etc/UTC"})
 	e.Progress.Points = -1

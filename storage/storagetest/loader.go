@@ -32,18 +32,13 @@ func (h *harness) loaders(t *testing.T) (inView, inUpdate bool) {
 }
 
 // withBadges returns e changed (see changeEnrolment) and holding n badge
-// references, every other one a daily badge with days.
+// occurrences spread over n words of held bits.
 func withBadges(e challenge.Enrolment, n int) challenge.Enrolment {
 	c := changeEnrolment(e)
 	for i := range n {
-		id := string(rune('a'+i)) + "-badge"
-		if i%2 == 0 {
-			c.Badges = challenge.AddBadgeRef(c.Badges, id, 0, i+1)
-			c.Badges = challenge.AddBadgeRef(c.Badges, id, 0, i+65)
-		} else {
-			c.Badges = challenge.AddBadgeRef(c.Badges, id, 1, 0)
-		}
+		c.Badges.Set(i*65 + 1)
 	}
+	c.BadgeLayout = uint32(0x8000_0000 + n)
 	return c
 }
 
@@ -114,8 +109,7 @@ func (h *harness) testEnrolmentLoader(t *testing.T) {
 			into.Absences[0].Reason = "changed"
 			into.Progress.Done.Add(33)
 			for i := range into.Badges {
-				into.Badges[i].Badge = "changed"
-				into.Badges[i].Days.Add(40)
+				into.Badges[i] = ^into.Badges[i]
 			}
 			got, err := getEnrolment(t, h.store, e.ID)
 			require.NoError(t, err, "getting a stored enrolment must succeed")

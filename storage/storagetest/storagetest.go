@@ -208,8 +208,10 @@ func (sc *scope) enrolment() challenge.Enrolment {
 			Points:      130,
 			Level:       2,
 		},
-		// A daily badge's days span two words: days 3 and 70.
-		Badges:        []challenge.BadgeRef{{Badge: "first-step"}, {Badge: "streak", Tier: 2}, {Badge: "today", Days: challenge.Days{1 << 3, 1 << (70 - 64)}}},
+		// Held badges span two words: slots 0, 3 and 70; the layout's
+		// fingerprint has its top bit set.
+		Badges:        challenge.HeldBadges{1 | 1<<3, 1 << (70 - 64)},
+		BadgeLayout:   0xdead_beef,
 		BoardsOptOut:  true,
 		FinalPosition: 3,
 	}
@@ -225,7 +227,7 @@ func (sc *scope) minimalEnrolment() challenge.Enrolment {
 	e.Rota = challenge.Rota{}
 	e.Absences = nil
 	e.Progress = challenge.Progress{}
-	e.Badges = nil
+	e.Badges, e.BadgeLayout = nil, 0
 	return e
 }
 

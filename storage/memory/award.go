@@ -27,37 +27,27 @@ type awardPos struct {
 
 func posOf(k storage.AwardKey) awardPos { return awardPos{k.BadgeID, k.Tier, k.Day} }
 
-// awardRef is an award as its enrolment lists it: the key and programme,
-// compact, and the slot of the rest (awardRec). An enrolment's references
-// are in the order the awards were made, not the listing order: a new
-// award is appended, and finding a key is a scan of a few tens of
-// 20-byte entries in one array, which costs less than a binary search
-// whose every probe would have to read a record elsewhere. Listings sort
-// (they are read far less often than awards are made).
+// awardRef is an award as its enrolment lists it, whole and compact: the
+// key and programme as numbers, the time as seconds and nanoseconds, and
+// the evidence as a span of a shared byte block. It holds no pointers, so
+// an enrolment's list of awards is never scanned by the garbage collector.
+// An enrolment's awards are in the order they were made, not the listing
+// order: a new award is appended, and finding a key is a scan of a few
+// tens of entries in one array (which the filters of enrolmentRec mostly
+// spare). Listings sort (they are read far less often than awards are
+// made).
 type awardRef struct {
 	badge, programme nameID
 	tier, day        int32
-	slot             awardSlot
+	sec              int64
+	nsec             int32
+	evidence         evidenceSpan
 }
 
 // is reports whether r has the badge, tier and day.
 func (r *awardRef) is(badge nameID, tier, day int32) bool {
 	return r.badge == badge && r.tier == tier && r.day == day
 }
-
-// awardRec is the rest of an award. It holds no pointers: the time is
-// seconds and nanoseconds, and the evidence a span of a shared byte block.
-// So the blocks of awards are never scanned by the garbage collector, and
-// an enrolment lists its awards with slot numbers rather than pointers.
-type awardRec struct {
-	sec      int64
-	nsec     int32
-	evidence evidenceSpan
-}
-
-// awardSlot numbers an award's place in the store's award blocks: block
-// slot/awardBlock, entry slot%awardBlock.
-type awardSlot uint32
 
 // evidenceSpan is where an award's evidence lives: n bytes from off in
 // evidence block block. n == 0 is no evidence.
@@ -69,19 +59,14 @@ type nameID uint32
 // noName is the nameID of a name that is not in the table.
 const noName nameID = math.MaxUint32
 
-// awardBlock is how many awards the store allocates at once, and
-// evidenceBlock how many bytes of evidence, so that an award costs no
-// allocation of its own. A deleted award's slot is cleared and not reused
-// (deletions are rare: revocations). Slots are 32-bit: a store holds at
-// most 4,294,967,295 awards.
-const (
-	awardBlock    = 512
-	evidenceBlock = 16 << 10
-)
+// evidenceBlock is how many bytes of evidence the store allocates at
+// once, so that an award's evidence costs no allocation of its own. A
+// deleted award's evidence is not reused (deletions are rare:
+// revocations).
+const evidenceBlock = 16 << 10
 
 // awards holds every award of a store, and what finds them.
 type awards struct {
-	blocks [][]awardRec
 	// evidence holds the awards' evidence; evidence[cur] is the block
 	// being filled (cur is -1 before the first).
 	evidence [][]byte
@@ -105,11 +90,6 @@ type awards struct {
 func newAwards() *awards {
 	return &awards{cur: -1, nameIDs: make(map[string]nameID), holders: make(map[nameID]map[nameID]int),
 		recent: [4]nameID{noName, noName, noName, noName}}
-}
-
-// at returns the award in slot.
-func (as *awards) at(slot awardSlot) *awardRec {
-	return &as.blocks[slot/awardBlock][slot%awardBlock]
 }
 
 // lookup returns the number of name, or noName if it is not in the table.
@@ -239,13 +219,12 @@ func (as *awards) compare(r *awardRef, badge string, tier, day int) int {
 // award returns the caller's own copy of the award of enrolment that r
 // lists.
 func (as *awards) award(enrolment uuid.UUID, r *awardRef) storage.Award {
-	a := as.at(r.slot)
 	out := storage.Award{
 		AwardKey:    storage.AwardKey{EnrolmentID: enrolment, BadgeID: as.names[r.badge], Tier: int(r.tier), Day: int(r.day)},
 		ProgrammeID: as.names[r.programme],
-		AwardedAt:   time.Unix(a.sec, int64(a.nsec)).UTC(),
+		AwardedAt:   time.Unix(r.sec, int64(r.nsec)).UTC(),
 	}
-	if e := a.evidence; e.n > 0 {
+	if e := r.evidence; e.n > 0 {
 		out.Evidence = bytes.Clone(as.evidence[e.block][e.off : e.off+e.n])
 	}
 	return out
@@ -273,25 +252,14 @@ func (as *awards) keepEvidence(b []byte) evidenceSpan {
 	return evidenceSpan{block: uint32(as.cur), off: uint32(off), n: uint32(n)}
 }
 
-// newSlot stores a in a free slot and returns it.
-func (as *awards) newSlot(a awardRec) awardSlot {
-	last := len(as.blocks) - 1
-	if last < 0 || len(as.blocks[last]) == awardBlock {
-		as.blocks = append(as.blocks, make([]awardRec, 0, awardBlock))
-		last++
-	}
-	as.blocks[last] = append(as.blocks[last], a)
-	return awardSlot(last*awardBlock + len(as.blocks[last]) - 1)
-}
-
 // place stores a, whose key is free and fits (compactKey), in rec's awards with
 // its own copy of the evidence, and counts its holder.
-func (as *awards) place(rec *enrolmentRec, a *storage.Award) {
+func (as *awards) place(rec *enrolmentRec, a *storage.Award) *awardRef {
 	tier, day, _ := compactKey(a.AwardKey)
 	t := a.AwardedAt
 	r := awardRef{
 		badge: as.intern(a.BadgeID), programme: as.intern(a.ProgrammeID), tier: tier, day: day,
-		slot: as.newSlot(awardRec{sec: t.Unix(), nsec: int32(t.Nanosecond()), evidence: as.keepEvidence(a.Evidence)}),
+		sec: t.Unix(), nsec: int32(t.Nanosecond()), evidence: as.keepEvidence(a.Evidence),
 	}
 	bb := badgeBit(r.badge, r.programme)
 	first := rec.badgeBits&bb == 0 || !holds(rec.awards, r.badge, r.programme)
@@ -313,6 +281,7 @@ func (as *awards) place(rec *enrolmentRec, a *storage.Award) {
 		}
 		badges[r.badge]++
 	}
+	return &rec.awards[len(rec.awards)-1]
 }
 
 // holds reports whether refs list an award of the badge and programme.
@@ -330,7 +299,6 @@ func holds(refs []awardRef, badge, programme nameID) bool {
 func (as *awards) remove(enrolment uuid.UUID, rec *enrolmentRec, i int) storage.Award {
 	r := rec.awards[i]
 	a := as.award(enrolment, &r)
-	*as.at(r.slot) = awardRec{} // its slot is not reused
 	last := len(rec.awards) - 1
 	rec.awards[i] = rec.awards[last]
 	rec.awards = rec.awards[:last]
@@ -443,10 +411,10 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 		return errAwardExists
 	}
 	w.lastID, w.last = a.EnrolmentID, rec
-	s.awards.place(rec, &a)
+	r := s.awards.place(rec, &a)
 	// Undo needs only the key.
-	w.awards = append(w.awards, storage.Award{AwardKey: a.AwardKey})
-	w.log(undoRec{op: undoInsertAward, slot: len(w.awards) - 1})
+	w.inserted = append(w.inserted, insertedAward{badge: r.badge, tier: r.tier, day: r.day})
+	w.log(undoRec{op: undoInsertAward, id: a.EnrolmentID, slot: len(w.inserted) - 1})
 	return nil
 }
 
@@ -492,6 +460,28 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 	a := s.awards.remove(key.EnrolmentID, rec, i)
 	s.dropIfEmpty(key.EnrolmentID, rec)
 	return a, true
+}
+
+// insertedAward is the key of an award a transaction inserted, for undo.
+type insertedAward struct {
+	badge     nameID
+	tier, day int32
+}
+
+// unInsertAward removes the award k of enrolment id: the undo of
+// InsertAward.
+func (s *Store) unInsertAward(id uuid.UUID, k insertedAward) {
+	rec := s.enrolments[id]
+	if rec == nil {
+		return
+	}
+	for i := range rec.awards {
+		if rec.awards[i].is(k.badge, k.tier, k.day) {
+			s.awards.remove(id, rec, i)
+			s.dropIfEmpty(id, rec)
+			return
+		}
+	}
 }
 
 // dropIfEmpty forgets rec when it holds nothing: no enrolment, no

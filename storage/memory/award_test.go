@@ -107,8 +107,8 @@ func TestAwardHolders(t *testing.T) {
 	assert.NotContains(t, s.enrolments, en, "a record with no enrolment, completion or award is dropped")
 }
 
-// TestAwardsAcrossBlocks stores more awards than one block holds, with
-// evidence small, larger than a shared evidence block's share and larger
+// TestAwardsAcrossBlocks stores awards whose evidence fills several blocks,
+// with evidence small, larger than a shared block's share and larger
 // than a whole block, under badge IDs interned in an order unlike their
 // listing order, and reads every one back, in order, after deletions and
 // a rolled-back transaction.
@@ -131,7 +131,7 @@ func TestAwardsAcrossBlocks(t *testing.T) {
 	}
 	want := map[uuid.UUID][]storage.Award{}
 	var all []storage.Award
-	for i := range 3*awardBlock + 17 {
+	for i := range 1553 { // evidence over several blocks
 		en := ens[i%len(ens)]
 		a := storage.Award{
 			AwardKey:    storage.AwardKey{EnrolmentID: en, BadgeID: badges[i%len(badges)], Tier: i % 3, Day: i},

@@ -52,7 +52,7 @@ type Store struct {
 	audit   map[uuid.UUID]*storage.AuditEntry
 	auditBy map[auditGroup]*index[uuid.UUID]
 
-	// awards holds the awards, in pointer-free blocks (see awardRec).
+	// awards holds the awards, pointer-free (see awardRef).
 	awards *awards
 
 	// scoreBoards holds each board's score rows, and subjectScores each
@@ -254,7 +254,7 @@ func (s *Store) Close() error {
 	s.scoreBoards, s.subjectScores = nil, nil
 	s.reflections, s.reflKeys, s.reflNewest, s.reflReacted, s.reflBy = nil, nil, nil, nil, nil
 	s.responses, s.responsesOf, s.reactions = nil, nil, nil
-	s.w.undo, s.w.saved, s.w.awards, s.w.scores = nil, nil, nil, nil
+	s.w.undo, s.w.saved, s.w.awards, s.w.inserted, s.w.scores = nil, nil, nil, nil, nil
 	return nil
 }
 
@@ -282,9 +282,12 @@ type writer struct {
 	// so saving costs no allocation in the steady state.
 	saved []savedEnrolment
 	nsave int
-	// awards holds the awards deleted by this transaction, and the keys
-	// of those it inserted, indexed by undoRec.slot, for undo.
-	awards []storage.Award
+	// awards holds the awards deleted by this transaction, and inserted
+	// the compact keys of those it inserted (with undoRec.id, the
+	// enrolment), each indexed by undoRec.slot, for undo. The keys hold no
+	// pointers: logging an insert copies 12 bytes.
+	awards   []storage.Award
+	inserted []insertedAward
 	// lastID and last are the enrolment record this transaction inserted a
 	// completion or an award for last: a completion's awards follow it,
 	// and need not look the record up again. Store.dropIfEmpty and reset
@@ -409,6 +412,11 @@ func (w *writer) reset() {
 	} else {
 		w.awards = w.awards[:0]
 	}
+	if cap(w.inserted) > maxRetainedUndo {
+		w.inserted = nil
+	} else {
+		w.inserted = w.inserted[:0]
+	}
 	clear(w.scores) // their strings
 	if cap(w.scores) > maxRetainedUndo {
 		w.scores = nil
@@ -447,7 +455,7 @@ func (s *Store) undo(r *undoRec, w *writer) {
 	case undoInsertAudit:
 		s.unInsertAudit(r.id)
 	case undoInsertAward:
-		s.removeAward(w.awards[r.slot].AwardKey)
+		s.unInsertAward(r.id, w.inserted[r.slot])
 	case undoDeleteAward:
 		s.addAward(w.awards[r.slot])
 	case undoInsertScore:

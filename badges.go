@@ -159,7 +159,8 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	now := ev.now
-	for _, c := range changes {
+	for i := range changes {
+		c := &changes[i]
 		def := &ed.badges[c.Index]
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
 		switch c.Kind {

@@ -410,6 +410,11 @@ func countDays(f *Facts, tag string, target int, ev bool) Measure {
 		return m
 	}
 	m.Evidence.Days = make([]int, 0, target)
+	if days := f.tagDays(tag); days != nil {
+		// The plan knows the tag's days: walk the bits of both.
+		m.Evidence.Days = firstDays(m.Evidence.Days, f.Done, days, f.length(), target)
+		return m
+	}
 	for d := range f.doneDays() {
 		if len(m.Evidence.Days) == target {
 			break
@@ -419,6 +424,26 @@ func countDays(f *Facts, tag string, target int, ev bool) Measure {
 		}
 	}
 	return m
+}
+
+// firstDays appends to dst the first days of 1..n, ascending, that are in
+// both a and b, until dst holds limit days.
+func firstDays(dst []int, a, b challenge.Days, n, limit int) []int {
+	for w := range min(len(a), len(b)) {
+		for word := a[w] & b[w]; word != 0; word &= word - 1 {
+			if len(dst) >= limit {
+				return dst
+			}
+			d := w*64 + bits.TrailingZeros64(word)
+			if d > n {
+				return dst
+			}
+			if d >= 1 {
+				dst = append(dst, d)
+			}
+		}
+	}
+	return dst
 }
 
 // daysDone measures how many of the required days are completed: the

@@ -104,7 +104,7 @@ func (c Change) String() string {
 // counts and whole weeks. defs are assumed valid (see [Validate]); a nil
 // held holds nothing. A [Plan] gives the same answers faster.
 func Evaluate(defs []Definition, f Facts, changed []Source, held Held) []Change {
-	return appendChanges(nil, defs, nil, f, changed, held)
+	return appendChanges(nil, defs, nil, &f, changed, held)
 }
 
 // decide measures one occurrence of def (at target, for day) and appends

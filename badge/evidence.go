@@ -18,7 +18,7 @@ func (e Evidence) AppendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = strconv.AppendInt(b, int64(d), 10)
+			b = appendDay(b, d)
 		}
 		b = append(b, ']')
 	}
@@ -44,6 +44,20 @@ func (e Evidence) AppendJSON(b []byte) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// appendDay appends d in decimal: programme days are small, and most have
+// one to three digits, which are written without strconv's general path.
+func appendDay(b []byte, d int) []byte {
+	switch {
+	case d >= 0 && d < 10:
+		return append(b, byte('0'+d))
+	case d >= 10 && d < 100:
+		return append(b, byte('0'+d/10), byte('0'+d%10))
+	case d >= 100 && d < 1000:
+		return append(b, byte('0'+d/100), byte('0'+d/10%10), byte('0'+d%10))
+	}
+	return strconv.AppendInt(b, int64(d), 10)
 }
 
 // appendJSONString appends s as a JSON string, as encoding/json writes it.

@@ -19,6 +19,7 @@ func TestEvidenceAppendJSON(t *testing.T) {
 		{"empty slices", badge.Evidence{Days: []int{}, Counts: map[string]int{}}},
 		{"one day", badge.Evidence{Days: []int{7}}},
 		{"days", badge.Evidence{Days: []int{1, 2, 30, 3660}}},
+		{"days of every width", badge.Evidence{Days: []int{0, 9, 10, 99, 100, 999, 1000, -1, -10}}},
 		{"counts sorted", badge.Evidence{Counts: map[string]int{"streak": 7, "reflections": 2, "position": 1, "a": -3}}},
 		{"both", badge.Evidence{Days: []int{4}, Counts: map[string]int{"streak": 12}}},
 		{"names that need escaping", badge.Evidence{Counts: map[string]int{`q"uote`: 1, "<b>&": 2, "é": 3, "tab\t": 4, "\u2028": 5, "": 6, "a-b_c.d e": 7}}},

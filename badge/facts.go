@@ -97,15 +97,25 @@ func (f *Facts) countDone(tag string) int {
 
 // restCache remembers the calendar's answers, one bit per day: known says
 // the day was asked about, rest the answer. Days are asked about only when
-// needed: most checks stop at the first day not done.
+// needed: most checks stop at the first day not done. With a plan, and a
+// calendar whose rest days follow from the programme and the weekday of
+// day 1 alone, the first question fills in every day at once from the
+// plan (see Plan.restDays).
 type restCache struct {
 	known, rest [4]uint64
+	tried       bool // the plan was asked
 }
 
 // isRest reports whether day is a rest day of the enrolment's calendar.
 func (f *Facts) isRest(day int) bool {
 	if day < 1 || day >= 256 || day > f.length() {
 		return f.Calendar.IsRest(day)
+	}
+	if !f.rest.tried {
+		f.rest.tried = true
+		if f.plan != nil {
+			f.plan.restDays(f)
+		}
 	}
 	w, bit := day/64, uint64(1)<<uint(day%64)
 	if f.rest.known[w]&bit == 0 {

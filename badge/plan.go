@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/habitkit/habitkit/challenge"
 )
@@ -31,6 +32,10 @@ type Plan struct {
 	slot0, nslots []int32
 	slots         int
 	layout        uint32
+	// restWeek[w], for a programme of at most 255 days without rest
+	// dates, holds the days that are rest days (by weekday, or with
+	// nothing scheduled) when day 1 falls on weekday w; nil otherwise.
+	restWeek *[7][4]uint64
 	// checks[streak][day] lists, in definition order, the definitions a
 	// single new completion of day must check: streak says the longest
 	// streak changed too (sources SourceCompletions and SourceStreak),
@@ -73,6 +78,7 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 	f := Facts{Calendar: challenge.NewCalendar(p, nil)}
 	n := f.length()
 	pl.layOut(n)
+	pl.weekRests(n)
 	for i := range defs {
 		c := &defs[i].Criterion
 		in := &pl.info[i]
@@ -182,13 +188,13 @@ func (pl *Plan) Definitions() []Definition { return pl.defs }
 
 // Evaluate is [Evaluate] over the plan's definitions.
 func (pl *Plan) Evaluate(f Facts, changed []Source, held Held) []Change {
-	return pl.AppendChanges(nil, f, changed, held)
+	return appendChanges(nil, pl.defs, pl, &f, changed, held)
 }
 
 // AppendChanges is [Plan.Evaluate] appending to dst, so that a caller can
 // reuse one slice across evaluations.
 func (pl *Plan) AppendChanges(dst []Change, f Facts, changed []Source, held Held) []Change {
-	return appendChanges(dst, pl.defs, pl, f, changed, held)
+	return appendChanges(dst, pl.defs, pl, &f, changed, held)
 }
 
 // readsEveryDay reports whether a completion on any day can change c.
@@ -318,7 +324,7 @@ func (h *heldView) holdsAllTiers(i, n int) bool {
 }
 
 // appendChanges is Evaluate, with a plan when pl is not nil.
-func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed []Source, held Held) []Change {
+func appendChanges(out []Change, defs []Definition, pl *Plan, f *Facts, changed []Source, held Held) []Change {
 	var h heldView
 	if held == nil {
 		held = HeldSet(nil)
@@ -344,9 +350,13 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed [
 	}
 	want := setOf(changed)
 	if pl != nil {
-		if list, ok := pl.checkList(&f, want); ok {
+		if list, ok := pl.checkList(f, want); ok {
 			for _, i := range list {
-				out = decideAll(out, int(i), &defs[i], &pl.info[i], &f, held, &h)
+				if in := &pl.info[i]; h.pl != nil && in.monotone && !in.custom {
+					out = pl.gain(out, int(i), f, h.bits)
+				} else {
+					out = decideAll(out, int(i), &defs[i], in, f, held, &h)
+				}
 			}
 			return out
 		}
@@ -363,12 +373,49 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f Facts, changed [
 		if rel == 0 {
 			continue
 		}
-		if oneDay && in.monotone && rel == 1<<uint(SourceCompletions) && !readsAdded(pl, defs, i, &f) {
+		if oneDay && in.monotone && rel == 1<<uint(SourceCompletions) && !readsAdded(pl, defs, i, f) {
 			continue
 		}
-		out = decideAll(out, i, def, in, &f, held, &h)
+		out = decideAll(out, i, def, in, f, held, &h)
 	}
 	return out
+}
+
+// gain is decideAll for a monotone definition without a Custom part after
+// an event that only added facts (f.Gained), with the held occurrences in
+// bits: an occurrence held stays held, and one not held is awarded when
+// met. It reads the bits directly, which is all that sets it apart.
+func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) []Change {
+	def := &pl.defs[i]
+	s0, n := int(pl.slot0[i]), int(pl.nslots[i])
+	switch {
+	case def.Repeat == Daily:
+		if f.Day < 1 || f.Day > n || bits.Has(s0+f.Day-1) || !def.Criterion.met(f, 0, f.Day) {
+			return out
+		}
+		m := def.Criterion.measure(f, 0, f.Day, true)
+		return append(out, Change{Badge: def.ID, Index: i, Occurrence: Occurrence{Day: f.Day}, Kind: Award, Measure: m})
+	case len(def.Tiers) > 0:
+		// Thresholds ascend (Validate) and a tiered criterion counts, so
+		// the first tier not held that is not met is as far as any can be.
+		for t := range def.Tiers {
+			if bits.Has(s0 + t) {
+				continue
+			}
+			threshold := def.Tiers[t].Threshold
+			if !def.Criterion.met(f, threshold, 0) {
+				break
+			}
+			m := def.Criterion.measure(f, threshold, 0, true)
+			out = append(out, Change{Badge: def.ID, Index: i, Occurrence: Occurrence{Tier: t + 1}, Kind: Award, Measure: m})
+		}
+		return out
+	}
+	if bits.Has(s0) || !def.Criterion.met(f, 0, 0) {
+		return out
+	}
+	m := def.Criterion.measure(f, 0, 0, true)
+	return append(out, Change{Badge: def.ID, Index: i, Kind: Award, Measure: m})
 }
 
 // decideAll decides every occurrence of defs[i] that the event can
@@ -428,4 +475,56 @@ func popcount(a, b challenge.Days, n int) int {
 		c += bits.OnesCount64(word)
 	}
 	return c
+}
+
+// weekRests fills restWeek: for each weekday of day 1, the programme's
+// rest days 1..n that do not depend on the date itself.
+func (pl *Plan) weekRests(n int) {
+	p := pl.p
+	if p == nil || n < 1 || n >= 256 || len(p.RestDays.Dates) > 0 {
+		return
+	}
+	pl.restWeek = new([7][4]uint64)
+	for w := range 7 {
+		for d := 1; d <= n; d++ {
+			_, scheduled := p.SlotOn(d)
+			if !scheduled || p.IsRestWeekday(time.Weekday((w+d-1)%7)) {
+				pl.restWeek[w][d/64] |= 1 << uint(d%64)
+			}
+		}
+	}
+}
+
+// restDays fills f's rest cache for days 1..length from restWeek when
+// the calendar's rest days follow from it: the programme is the plan's,
+// and the enrolment has no rota and no absence. Days before the
+// enrolment's first day are rest days too. Otherwise it leaves the cache
+// to be filled one question at a time.
+func (pl *Plan) restDays(f *Facts) {
+	if pl.restWeek == nil || f.Calendar.Programme() != pl.p {
+		return
+	}
+	var start challenge.Date // the calendar's day 1 without an enrolment
+	first := 1
+	if e := f.Calendar.Enrolment(); e != nil {
+		if !e.Rota.IsZero() || len(e.Absences) > 0 {
+			return
+		}
+		start, first = e.Start, max(e.FirstDay, 1)
+	}
+	rest := pl.restWeek[start.Weekday()]
+	for d := 1; d < first && d < 256; d++ {
+		rest[d/64] |= 1 << uint(d%64)
+	}
+	n := f.length()
+	for w := range f.rest.known {
+		// Days 1..n of the word are known.
+		lo, hi := max(w*64, 1), min(w*64+63, n)
+		if lo > hi {
+			continue
+		}
+		mask := (^uint64(0) >> uint(63-(hi-w*64))) &^ ((uint64(1) << uint(lo-w*64)) - 1)
+		f.rest.known[w] |= mask
+		f.rest.rest[w] = f.rest.rest[w]&^mask | rest[w]&mask
+	}
 }

@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -85,6 +86,49 @@ func TestNextDayAgreesWithALoop(t *testing.T) {
 				}
 			}
 			require.Equal(t, want, nextDay(done, from, to, in), "days %v, %d..%d, in %v", done, from, to, in)
+		}
+	}
+}
+
+// TestPlanRestDaysAgreeWithTheCalendar checks the rest days a plan fills
+// in at once against the calendar's answer for each day, for day 1 on
+// every weekday, late first days, and enrolments whose rota, absences or
+// programme rest dates the plan leaves to the calendar.
+func TestPlanRestDaysAgreeWithTheCalendar(t *testing.T) {
+	def := `
+id: rest
+title: Rest
+length: 80
+timeZone: Europe/London
+restDays: {weekdays: [saturday, sunday]%s}
+activities:
+  - {id: a, title: A, points: 1}
+schedule:
+  - {days: [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 40, 63, 64, 65, 66, 70, 80], activity: a}
+`
+	for _, dates := range []string{"", ", dates: [2027-01-06]"} {
+		p, err := challenge.ParseDefinition([]byte(fmt.Sprintf(def, dates)))
+		require.NoError(t, err)
+		pl := NewPlan(nil, p)
+		require.Equal(t, dates == "", pl.restWeek != nil, "rest dates leave every day to the calendar")
+		enrolments := []*challenge.Enrolment{nil}
+		for start := range 7 {
+			for _, first := range []int{0, 1, 2, 9, 70} {
+				enrolments = append(enrolments, &challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4+start), FirstDay: first})
+			}
+		}
+		enrolments = append(enrolments,
+			&challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4), FirstDay: 1, Rota: challenge.Rota{Start: challenge.NewDate(2027, 1, 4), On: 2, Off: 1}},
+			&challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4), FirstDay: 1, Absences: []challenge.Absence{{From: challenge.NewDate(2027, 1, 12), To: challenge.NewDate(2027, 1, 14)}}})
+		for _, e := range enrolments {
+			cal := challenge.NewCalendar(p, e)
+			f := Facts{Calendar: cal, plan: pl}
+			for _, d := range []int{5, 1, 80, 33} { // the first question fills the cache
+				require.Equal(t, cal.IsRest(d), f.isRest(d), "day %d of %+v", d, e)
+			}
+			for d := -1; d <= 82; d++ {
+				require.Equal(t, cal.IsRest(d), f.isRest(d), "day %d of %+v", d, e)
+			}
 		}
 	}
 }

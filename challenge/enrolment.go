@@ -188,7 +188,11 @@ type Rota struct {
 }
 
 // IsZero reports whether r is the zero Rota (no rota).
-func (r Rota) IsZero() bool { return r == Rota{} }
+func (r Rota) IsZero() bool {
+	// Field by field: comparing the structs calls memequal, and this runs
+	// for every rest-day question.
+	return r.On == 0 && r.Off == 0 && r.Start.Year == 0 && r.Start.Month == 0 && r.Start.Day == 0
+}
 
 // IsRest reports whether d is an off day of the rota. Days before Start
 // follow the same cycle backwards.

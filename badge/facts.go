@@ -104,6 +104,7 @@ func (f *Facts) countDone(tag string) int {
 type restCache struct {
 	known, rest [4]uint64
 	tried       bool // the plan was asked
+	full        bool // and filled in every day
 }
 
 // isRest reports whether day is a rest day of the enrolment's calendar.
@@ -111,12 +112,7 @@ func (f *Facts) isRest(day int) bool {
 	if day < 1 || day >= 256 || day > f.length() {
 		return f.Calendar.IsRest(day)
 	}
-	if !f.rest.tried {
-		f.rest.tried = true
-		if f.plan != nil {
-			f.plan.restDays(f)
-		}
-	}
+	f.restDays() // fills in every day at once when the plan can
 	w, bit := day/64, uint64(1)<<uint(day%64)
 	if f.rest.known[w]&bit == 0 {
 		f.rest.known[w] |= bit

@@ -36,6 +36,9 @@ type Plan struct {
 	// dates, holds the days that are rest days (by weekday, or with
 	// nothing scheduled) when day 1 falls on weekday w; nil otherwise.
 	restWeek *[7][4]uint64
+	// fast holds each definition's criterion compiled to word
+	// operations (see compiled).
+	fast []compiled
 	// checks[streak][day] lists, in definition order, the definitions a
 	// single new completion of day must check: streak says the longest
 	// streak changed too (sources SourceCompletions and SourceStreak),
@@ -92,6 +95,10 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 			}
 		}
 		pl.addTags(&f, c, n)
+	}
+	pl.fast = make([]compiled, len(defs))
+	for i := range defs {
+		pl.fast[i] = pl.compile(&defs[i].Criterion, &f, n)
 	}
 	for streak := range pl.checks {
 		want := sourceSet(1) << uint(SourceCompletions)
@@ -386,11 +393,11 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f *Facts, changed 
 // bits: an occurrence held stays held, and one not held is awarded when
 // met. It reads the bits directly, which is all that sets it apart.
 func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) []Change {
-	def := &pl.defs[i]
+	def, fast := &pl.defs[i], &pl.fast[i]
 	s0, n := int(pl.slot0[i]), int(pl.nslots[i])
 	switch {
 	case def.Repeat == Daily:
-		if f.Day < 1 || f.Day > n || bits.Has(s0+f.Day-1) || !def.Criterion.met(f, 0, f.Day) {
+		if f.Day < 1 || f.Day > n || bits.Has(s0+f.Day-1) || !fast.met(&def.Criterion, f, 0, f.Day) {
 			return out
 		}
 		m := def.Criterion.measure(f, 0, f.Day, true)
@@ -403,7 +410,7 @@ func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) [
 				continue
 			}
 			threshold := def.Tiers[t].Threshold
-			if !def.Criterion.met(f, threshold, 0) {
+			if !fast.met(&def.Criterion, f, threshold, 0) {
 				break
 			}
 			m := def.Criterion.measure(f, threshold, 0, true)
@@ -411,7 +418,7 @@ func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) [
 		}
 		return out
 	}
-	if bits.Has(s0) || !def.Criterion.met(f, 0, 0) {
+	if bits.Has(s0) || !fast.met(&def.Criterion, f, 0, 0) {
 		return out
 	}
 	m := def.Criterion.measure(f, 0, 0, true)
@@ -527,4 +534,5 @@ func (pl *Plan) restDays(f *Facts) {
 		f.rest.known[w] |= mask
 		f.rest.rest[w] = f.rest.rest[w]&^mask | rest[w]&mask
 	}
+	f.rest.full = true
 }

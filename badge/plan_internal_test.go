@@ -11,7 +11,8 @@ import (
 )
 
 // TestMetIsMeasureMet checks that the cheap check evaluation makes first
-// agrees with the full measure, for every data kind, on random facts.
+// agrees with the full measure, for every data kind, on random facts, and
+// so do the criteria a plan compiles to word operations.
 func TestMetIsMeasureMet(t *testing.T) {
 	p, err := challenge.ParseDefinition([]byte(`
 id: met
@@ -38,6 +39,13 @@ schedule:
 		{Kind: AnyOf, Any: []Criterion{{Kind: WeekComplete, Week: 2}, {Kind: Completions, Count: 9}}},
 		{Kind: AllOf}, {Kind: AnyOf},
 	}
+	// Definition 0 holds every criterion, so that the plan knows every
+	// tag; definition i+1 compiles criterion i alone.
+	defs := []Definition{{ID: "p", Criterion: Criterion{Kind: AllOf, All: criteria}}}
+	for i, c := range criteria {
+		defs = append(defs, Definition{ID: fmt.Sprint(i), Criterion: c})
+	}
+	plan := NewPlan(defs, p)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 3000 {
 		var done challenge.Days
@@ -47,19 +55,30 @@ schedule:
 				done.Add(d)
 			}
 		}
+		// No enrolment, one starting on any weekday (perhaps late), or one
+		// with a rota, whose rest days a plan leaves to the calendar.
+		var en *challenge.Enrolment
+		switch rng.IntN(3) {
+		case 1:
+			en = &challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4+rng.IntN(7)), FirstDay: 1 + rng.IntN(5)}
+		case 2:
+			en = &challenge.Enrolment{Start: challenge.NewDate(2027, 1, 4), FirstDay: 1, Rota: challenge.Rota{Start: challenge.NewDate(2027, 1, 5), On: 3, Off: 2}}
+		}
 		f := Facts{
-			Calendar: challenge.NewCalendar(p, nil), Done: done, Longest: rng.IntN(8), Today: 20, Day: rng.IntN(21),
+			Calendar: challenge.NewCalendar(p, en), Done: done, Longest: rng.IntN(8), Today: 20, Day: rng.IntN(21),
 			Counts:   map[Source]int{SourceReflections: rng.IntN(4), SourceResponses: rng.IntN(3), SourceReactions: rng.IntN(5)},
 			Position: rng.IntN(6), Over: rng.IntN(2) == 0,
 		}
 		withPlan := f
-		withPlan.plan = NewPlan([]Definition{{ID: "p", Criterion: Criterion{Kind: AllOf, All: criteria}}}, p)
+		withPlan.plan = plan
 		for i := range criteria {
 			c := &criteria[i]
 			for _, target := range []int{0, 1, 3, 6} {
 				want := c.measure(&f, target, f.Day, false).Met
 				require.Equal(t, want, c.met(&f, target, f.Day), "criterion %d (%s) target %d on %v", i, c.Kind, target, f.Done)
 				require.Equal(t, want, c.met(&withPlan, target, f.Day), "with a plan: criterion %d (%s) target %d", i, c.Kind, target)
+				compiled := withPlan
+				require.Equal(t, want, plan.fast[i+1].met(c, &compiled, target, f.Day), "compiled: criterion %d (%s) target %d on %v of %+v", i, c.Kind, target, f.Done, en)
 				require.Equal(t, c.measure(&f, target, f.Day, true), c.measure(&withPlan, target, f.Day, true), "a plan's tag days change no measure")
 			}
 		}

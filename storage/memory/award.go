@@ -163,10 +163,18 @@ func (as *awards) find(rec *enrolmentRec, key storage.AwardKey) int {
 	if !ok || badge == noName {
 		return -1
 	}
+	return findKey(rec, badge, tier, day)
+}
+
+// findKey is find for a key in compact form.
+func findKey(rec *enrolmentRec, badge nameID, tier, day int32) int {
+	if held, known := rec.heldBadge(badge, noName); known && !held {
+		return -1 // no award of the badge at all
+	}
 	if w, bit := keyBit(badge, tier, day); rec.keyBits[w]&bit == 0 {
 		return -1
 	}
-	for i := range rec.awards {
+	for i := len(rec.awards) - 1; i >= 0; i-- { // newest first, as holds
 		if rec.awards[i].is(badge, tier, day) {
 			return i
 		}
@@ -256,16 +264,34 @@ func (as *awards) keepEvidence(b []byte) evidenceSpan {
 // its own copy of the evidence, and counts its holder.
 func (as *awards) place(rec *enrolmentRec, a *storage.Award) *awardRef {
 	tier, day, _ := compactKey(a.AwardKey)
+	return as.placeKey(rec, as.intern(a.BadgeID), as.intern(a.ProgrammeID), tier, day, a)
+}
+
+// placeKey is place with a's key and programme in compact form.
+func (as *awards) placeKey(rec *enrolmentRec, badge, programme nameID, tier, day int32, a *storage.Award) *awardRef {
 	t := a.AwardedAt
 	r := awardRef{
-		badge: as.intern(a.BadgeID), programme: as.intern(a.ProgrammeID), tier: tier, day: day,
+		badge: badge, programme: programme, tier: tier, day: day,
 		sec: t.Unix(), nsec: int32(t.Nanosecond()), evidence: as.keepEvidence(a.Evidence),
 	}
 	bb := badgeBit(r.badge, r.programme)
-	first := rec.badgeBits&bb == 0 || !holds(rec.awards, r.badge, r.programme)
+	held, known := rec.heldBadge(r.badge, r.programme)
+	if !known {
+		held = rec.badgeBits&bb != 0 && holds(rec.awards, r.badge, r.programme)
+	}
+	first := !held
 	w, kb := keyBit(r.badge, r.tier, r.day)
 	rec.keyBits[w] |= kb
 	rec.badgeBits |= bb
+	switch {
+	case len(rec.awards) == 0:
+		rec.prog, rec.mixed = r.programme, false
+	case r.programme != rec.prog:
+		rec.mixed = true
+	}
+	if r.badge < 128 {
+		rec.badges[r.badge/64] |= 1 << (r.badge % 64)
+	}
 	if rec.awards == nil {
 		// An enrolment that earns a badge soon earns more (a first
 		// completion earns the first-day and the daily badge): starting
@@ -284,9 +310,31 @@ func (as *awards) place(rec *enrolmentRec, a *storage.Award) *awardRef {
 	return &rec.awards[len(rec.awards)-1]
 }
 
+// heldBadge reports whether rec's awards hold one of badge in programme
+// (noName: in whichever programme), with known false when it cannot tell
+// without a scan: the badge is numbered 128 or above, or the awards are of
+// more than one programme, or of another. For the usual enrolment, with
+// awards of its own programme's twenty-odd badges, it saves the scan of
+// its awards that placing each one would otherwise make to count a new
+// holder, and that finding a key of a badge not held would make.
+func (rec *enrolmentRec) heldBadge(badge, programme nameID) (held, known bool) {
+	switch {
+	case badge >= 128 || rec.mixed:
+		return false, false
+	case len(rec.awards) == 0:
+		return false, true
+	case programme != noName && programme != rec.prog:
+		return false, false
+	}
+	return rec.badges[badge/64]&(1<<(badge%64)) != 0, true
+}
+
 // holds reports whether refs list an award of the badge and programme.
+// It looks from the newest award back: a badge held already was most
+// likely awarded lately (a daily badge yesterday), and the newest awards
+// share the cache line that the award being placed is appended to.
 func holds(refs []awardRef, badge, programme nameID) bool {
-	for i := range refs {
+	for i := len(refs) - 1; i >= 0; i-- {
 		if refs[i].badge == badge && refs[i].programme == programme {
 			return true
 		}
@@ -304,8 +352,12 @@ func (as *awards) remove(enrolment uuid.UUID, rec *enrolmentRec, i int) storage.
 	rec.awards = rec.awards[:last]
 	if last == 0 {
 		rec.keyBits, rec.badgeBits = [4]uint64{}, 0
+		rec.badges, rec.prog, rec.mixed = [2]uint64{}, 0, false
 	}
 	if !holds(rec.awards, r.badge, r.programme) {
+		if r.badge < 128 && !rec.mixed {
+			rec.badges[r.badge/64] &^= 1 << (r.badge % 64)
+		}
 		badges := as.holders[r.programme]
 		if badges[r.badge]--; badges[r.badge] == 0 {
 			delete(badges, r.badge)
@@ -396,7 +448,8 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 	if err := ctxErr(ctx); err != nil {
 		return err
 	}
-	if _, _, ok := compactKey(a.AwardKey); !ok {
+	tier, day, ok := compactKey(a.AwardKey)
+	if !ok {
 		return fmt.Errorf("memory: insert award %s: tier %d or day %d out of the 32-bit range", a.BadgeID, a.Tier, a.Day)
 	}
 	s := w.s
@@ -404,14 +457,17 @@ func (w *writer) InsertAward(ctx context.Context, a storage.Award) error {
 	if rec == nil || w.lastID != a.EnrolmentID {
 		rec = s.enrolments[a.EnrolmentID]
 	}
+	// The badge is numbered whether or not the award is a duplicate: a
+	// duplicate's badge is numbered already.
+	badge := s.awards.intern(a.BadgeID)
 	if rec == nil {
 		rec = &enrolmentRec{}
 		s.enrolments[a.EnrolmentID] = rec
-	} else if s.awards.find(rec, a.AwardKey) >= 0 {
+	} else if findKey(rec, badge, tier, day) >= 0 {
 		return errAwardExists
 	}
 	w.lastID, w.last = a.EnrolmentID, rec
-	r := s.awards.place(rec, &a)
+	r := s.awards.placeKey(rec, badge, w.programme(a.ProgrammeID), tier, day, &a)
 	// Undo needs only the key.
 	w.inserted = append(w.inserted, insertedAward{badge: r.badge, tier: r.tier, day: r.day})
 	w.log(undoRec{op: undoInsertAward, id: a.EnrolmentID, slot: len(w.inserted) - 1})
@@ -460,6 +516,18 @@ func (s *Store) removeAward(key storage.AwardKey) (storage.Award, bool) {
 	a := s.awards.remove(key.EnrolmentID, rec, i)
 	s.dropIfEmpty(key.EnrolmentID, rec)
 	return a, true
+}
+
+// programme returns the number of programme ID p, remembering the last
+// one: a store's awards mostly come from one programme at a time, so one
+// comparison of the string's address usually answers.
+func (w *writer) programme(p string) nameID {
+	if unsafe.StringData(p) == unsafe.StringData(w.progStr) && len(p) == len(w.progStr) && w.progStr != "" {
+		return w.progID
+	}
+	id := w.s.awards.intern(p)
+	w.progStr, w.progID = p, id
+	return id
 }
 
 // insertedAward is the key of an award a transaction inserted, for undo.

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -205,6 +207,115 @@ func TestAwardsAcrossBlocks(t *testing.T) {
 				g, err := tx.GetAward(ctx, a.AwardKey)
 				require.NoError(t, err)
 				assert.Equal(t, a, g, "GetAward of %v", a.AwardKey)
+			}
+			return nil
+		}))
+	}
+}
+
+// TestAwardsAgainstAModel inserts and deletes random awards of a few
+// enrolments, committing and rolling back, under more than 128 badge IDs
+// and, for some enrolments, two programmes: the store's duplicate
+// refusals, listings and holder counts must match a plain map of what was
+// committed. (The store answers "is this badge held?" without a scan for
+// badges numbered below 128 of an enrolment's one programme, and by
+// scanning otherwise.)
+func TestAwardsAgainstAModel(t *testing.T) {
+	ctx := context.Background()
+	s := New(nil)
+	rng := rand.New(rand.NewPCG(5, 8))
+	ens := []uuid.UUID{uuid.New(), uuid.New(), uuid.New()}
+	badges := make([]string, 140)
+	for i := range badges {
+		badges[i] = fmt.Sprintf("b%03d", i)
+	}
+	at := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
+	type award struct {
+		key       storage.AwardKey
+		programme string
+	}
+	model := map[storage.AwardKey]string{} // committed: key -> programme
+	errRollback := errors.New("roll back")
+	for step := range 400 {
+		commit := rng.IntN(4) != 0
+		next := maps.Clone(model)
+		err := s.Update(ctx, func(ctx context.Context, tx storage.Tx) error {
+			for range 1 + rng.IntN(6) {
+				en := ens[rng.IntN(len(ens))]
+				programme := "p"
+				if en == ens[2] && rng.IntN(2) == 0 {
+					programme = "q" // this enrolment's awards are of two programmes
+				}
+				// Few badges and days, so that keys repeat and
+				// deletions find awards.
+				b := rng.IntN(6)
+				if rng.IntN(3) == 0 {
+					b = 126 + rng.IntN(14) // around the numbers the exact set covers
+				}
+				key := storage.AwardKey{EnrolmentID: en, BadgeID: badges[b], Day: rng.IntN(4)}
+				if rng.IntN(3) == 0 {
+					err := tx.DeleteAward(ctx, key)
+					if _, ok := next[key]; ok {
+						require.NoError(t, err, "step %d: delete %+v", step, key)
+						delete(next, key)
+					} else {
+						require.ErrorIs(t, err, storage.ErrNotFound, "step %d: delete %+v", step, key)
+					}
+					continue
+				}
+				err := tx.InsertAward(ctx, storage.Award{AwardKey: key, ProgrammeID: programme, AwardedAt: at})
+				if _, ok := next[key]; ok {
+					require.ErrorIs(t, err, storage.ErrConflict, "step %d: insert %+v again", step, key)
+				} else {
+					require.NoError(t, err, "step %d: insert %+v", step, key)
+					next[key] = programme
+				}
+			}
+			if !commit {
+				return errRollback
+			}
+			return nil
+		})
+		if commit {
+			require.NoError(t, err)
+			model = next
+		} else {
+			require.ErrorIs(t, err, errRollback)
+		}
+		// Holder counts: distinct enrolments per programme and badge.
+		want := map[string]map[string]int{}
+		seen := map[award]bool{}
+		for k, p := range model {
+			a := award{storage.AwardKey{EnrolmentID: k.EnrolmentID, BadgeID: k.BadgeID}, p}
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			if want[p] == nil {
+				want[p] = map[string]int{}
+			}
+			want[p][k.BadgeID]++
+		}
+		require.NoError(t, s.View(ctx, func(ctx context.Context, tx storage.ReadTx) error {
+			for _, p := range []string{"p", "q"} {
+				got, err := tx.CountHolders(ctx, p)
+				require.NoError(t, err)
+				w := want[p]
+				if w == nil {
+					w = map[string]int{}
+				}
+				require.Equal(t, w, got, "step %d: holders of %s", step, p)
+			}
+			for _, en := range ens {
+				page, err := tx.ListAwards(ctx, en, "", storage.MaxLimit)
+				require.NoError(t, err)
+				n := 0
+				for k := range model {
+					if k.EnrolmentID == en {
+						n++
+					}
+				}
+				require.Len(t, page.Items, n, "step %d: awards of %s", step, en)
 			}
 			return nil
 		}))

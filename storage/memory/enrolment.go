@@ -146,8 +146,7 @@ func (w *writer) UpdateEnrolment(ctx context.Context, e challenge.Enrolment) err
 	stored.ProgrammeID, stored.ParticipantID = programme, participant
 	stored.Zones = copyInto(zones, e.Zones)
 	stored.Absences = copyInto(absences, e.Absences)
-	stored.Progress.Done = copyInto(done, e.Progress.Done)
-	stored.Badges = copyInto(badges, e.Badges)
+	stored.Progress.Done, stored.Badges = copyDoneAndHeld(done, badges, e.Progress.Done, e.Badges)
 	stored.Version = e.Version + 1
 	utcEnrolment(stored)
 	return nil
@@ -162,8 +161,7 @@ func (s *Store) restoreEnrolment(id uuid.UUID, sv *savedEnrolment) {
 	*stored = sv.e
 	stored.Zones = copyInto(zones, sv.e.Zones)
 	stored.Absences = copyInto(absences, sv.e.Absences)
-	stored.Progress.Done = copyInto(done, sv.e.Progress.Done)
-	stored.Badges = copyInto(badges, sv.e.Badges)
+	stored.Progress.Done, stored.Badges = copyDoneAndHeld(done, badges, sv.e.Progress.Done, sv.e.Badges)
 }
 
 // unInsertEnrolment undoes an InsertEnrolment.

@@ -89,22 +89,33 @@ type Store struct {
 // contract does not tie a completion or an award to a stored enrolment, so
 // a record can hold them without an enrolment (enrolled false).
 type enrolmentRec struct {
-	e        challenge.Enrolment
-	enrolled bool
-	// completions are sorted by (Day, ActivityID): the listing order, and
-	// a binary search finds a key. An enrolment has tens of completions,
-	// so a sorted slice beats a tree.
-	completions []completionRef
-	// awards are in the order they were made (see awardRef); they hold
-	// no pointers, so growing the list allocates memory the garbage
-	// collector does not scan.
-	awards []awardRef
+	// The fields a completion's writes touch come first, in the first
+	// cache line of the record, and the enrolment (which every completion
+	// reads whole) after them: an award's insert then touches no line that
+	// the completion has not.
+
 	// keyBits and badgeBits are Bloom filters of awards' keys and of
-	// their (badge, programme) pairs (see awardFilter): a clear bit proves
+	// their (badge, programme) pairs (see keyBit): a clear bit proves
 	// that no award of the enrolment has the key, or the badge, so the
 	// common insert of a new award skips the scans that would prove it.
 	keyBits   [4]uint64
 	badgeBits uint64
+	// completions are sorted by (Day, ActivityID): the listing order, and
+	// a binary search finds a key. An enrolment has tens of completions,
+	// so a sorted slice beats a tree.
+	completions []completionRef
+	// badges says exactly which badges (numbered below 128) the
+	// enrolment's awards hold, while they are all of programme prog
+	// (mixed is set otherwise): see heldBadge.
+	badges [2]uint64
+	prog   nameID
+	mixed  bool
+	// awards are in the order they were made (see awardRef); they hold
+	// no pointers, so growing the list allocates memory the garbage
+	// collector does not scan.
+	awards   []awardRef
+	enrolled bool
+	e        challenge.Enrolment
 }
 
 type participantKey struct {
@@ -294,6 +305,11 @@ type writer struct {
 	// clear them.
 	lastID uuid.UUID
 	last   *enrolmentRec
+	// progStr and progID are the programme ID that InsertAward numbered
+	// last, and its number (see writer.programme). Numbers are never
+	// reused, so they stay right across transactions.
+	progStr string
+	progID  nameID
 	// scores holds score rows for undo, indexed by undoRec.slot: the row
 	// a transaction created (undoInsertScore), or a row as it was before
 	// it changed (undoUpdateScore) or was deleted (undoDeleteScore).
@@ -477,6 +493,35 @@ func copyInto[S ~[]E, E any](buf, src S) S {
 		buf = make(S, 0, len(src))
 	}
 	return append(buf[:0], src...)
+}
+
+// copyDoneAndHeld is copyInto for an enrolment's done days and held
+// badges, which a completion reads and writes together: when either needs
+// more memory, both move to one new array (with a word to spare each), so
+// that reading them touches one cache line rather than two.
+func copyDoneAndHeld(done challenge.Days, held challenge.HeldBadges, srcDone challenge.Days, srcHeld challenge.HeldBadges) (challenge.Days, challenge.HeldBadges) {
+	if (srcDone == nil || done != nil && cap(done) >= len(srcDone)) && (srcHeld == nil || held != nil && cap(held) >= len(srcHeld)) {
+		return copyInto(done, srcDone), copyInto(held, srcHeld)
+	}
+	capDone, capHeld := 0, 0
+	if srcDone != nil {
+		capDone = len(srcDone) + 1
+	}
+	if srcHeld != nil {
+		capHeld = len(srcHeld) + 1
+	}
+	words := make([]uint64, capDone+capHeld)
+	if srcDone != nil {
+		done = append(challenge.Days(words[:0:capDone]), srcDone...)
+	} else {
+		done = nil
+	}
+	if srcHeld != nil {
+		held = append(challenge.HeldBadges(words[capDone:capDone:capDone+capHeld]), srcHeld...)
+	} else {
+		held = nil
+	}
+	return done, held
 }
 
 // place stores v in the newest block of blk, starting a new block of n

@@ -63,9 +63,9 @@ var (
 )
 
 // badgeFacts gathers what badge evaluation reads, from the enrolment alone.
-func badgeFacts(ed *edition, en *challenge.Enrolment, today, day int) badge.Facts {
+func badgeFacts(ed *edition, en *challenge.Enrolment, cal challenge.Calendar, today, day int) badge.Facts {
 	f := badge.Facts{
-		Calendar: challenge.NewCalendar(ed.p, en),
+		Calendar: cal,
 		Done:     en.Progress.Done,
 		Longest:  en.Progress.Longest,
 		Today:    today,
@@ -110,6 +110,9 @@ type badgeEvent struct {
 	gained  bool
 	now     time.Time
 	listen  bool
+	// cal, when set, is the enrolment's calendar, made already by the
+	// caller.
+	cal challenge.Calendar
 }
 
 // badgeScratch holds the buffers of one evaluation, kept by a pooled
@@ -131,7 +134,11 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	// The facts' calendar points to en. A Custom criterion's Func may keep
 	// the facts it is given, so en is on the heap; Complete's is there
 	// anyway (its pooled op keeps it from call to call).
-	facts := badgeFacts(ed, en, ev.today, ev.day)
+	cal := ev.cal
+	if cal.Programme() != ed.p || cal.Enrolment() != en {
+		cal = challenge.NewCalendar(ed.p, en)
+	}
+	facts := badgeFacts(ed, en, cal, ev.today, ev.day)
 	facts.Gained = ev.gained
 	if ev.gained {
 		facts.Added = ev.added
@@ -308,7 +315,7 @@ func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStat
 				break
 			}
 		}
-		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, today, 0), held) {
+		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, challenge.NewCalendar(ed.p, &en), today, 0), held) {
 			d := st.Definition
 			bs := BadgeStatus{ID: d.ID, Name: d.Name, Description: d.Description, ImageURL: d.ImageURL, Repeat: d.Repeat,
 				Tiers: slices.Clone(d.Tiers), Progress: st.Measure, Complete: st.Complete}

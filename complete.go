@@ -263,7 +263,7 @@ func (op *completeOp) complete(ctx context.Context, tx storage.Tx) (Outcome, []E
 	// that day are checked, and those over the streak only when the
 	// longest streak changed. It can fall when a pending gap settles as
 	// missed, and then every badge is re-checked.
-	ev := badgeEvent{today: today, day: day, added: day, changed: completionSources, gained: en.Progress.Longest >= longestBefore, now: now, listen: listen}
+	ev := badgeEvent{today: today, day: day, added: day, changed: completionSources, gained: en.Progress.Longest >= longestBefore, now: now, listen: listen, cal: cal}
 	if en.Progress.Longest == longestBefore {
 		ev.changed = completionOnlySources
 	}

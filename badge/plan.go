@@ -36,6 +36,8 @@ type Plan struct {
 	// dates, holds the days that are rest days (by weekday, or with
 	// nothing scheduled) when day 1 falls on weekday w; nil otherwise.
 	restWeek *[7][4]uint64
+	// programmeDays are the days 1..length, when restWeek is set.
+	programmeDays [4]uint64
 	// fast holds each definition's criterion compiled to word
 	// operations (see compiled).
 	fast []compiled
@@ -44,7 +46,7 @@ type Plan struct {
 	// streak changed too (sources SourceCompletions and SourceStreak),
 	// else only SourceCompletions changed. The rest are skipped by the
 	// rules of appendChanges, decided here once instead of on every call.
-	checks [2][][]int32
+	checks [2][][]dayCheck
 }
 
 // defInfo is what a Plan knows about one definition.
@@ -105,11 +107,11 @@ func NewPlan(defs []Definition, p *challenge.Programme) *Plan {
 		if streak == 1 {
 			want |= 1 << uint(SourceStreak)
 		}
-		pl.checks[streak] = make([][]int32, n+1)
+		pl.checks[streak] = make([][]dayCheck, n+1)
 		for d := 1; d <= n; d++ {
 			for i := range defs {
 				if pl.checked(i, want, d) {
-					pl.checks[streak][d] = append(pl.checks[streak][d], int32(i))
+					pl.checks[streak][d] = append(pl.checks[streak][d], pl.newCheck(i, d))
 				}
 			}
 		}
@@ -129,9 +131,44 @@ func (pl *Plan) checked(i int, want sourceSet, day int) bool {
 	return !in.monotone || rel != 1<<uint(SourceCompletions) || in.allDays || in.days.Has(day)
 }
 
+// dayCheck is a definition to check after a completion of one day. When
+// word is not -1, the definition is monotone and without a Custom part,
+// and every occurrence the completion could award (the day's of a daily
+// badge, each tier, or the one) has its bit in held word word: when all
+// the bits of mask are set there, nothing can change, and the definition
+// is passed over with one test.
+type dayCheck struct {
+	i    int32
+	word int32
+	mask uint64
+}
+
+// newCheck returns the check of definition i after a completion of day.
+func (pl *Plan) newCheck(i, day int) dayCheck {
+	c := dayCheck{i: int32(i), word: -1}
+	in := &pl.info[i]
+	if !in.monotone || in.custom {
+		return c
+	}
+	first, n := int(pl.slot0[i]), int(pl.nslots[i])
+	if pl.defs[i].Repeat == Daily {
+		if day > n {
+			return c
+		}
+		first, n = first+day-1, 1
+	}
+	last := first + n - 1
+	if n < 1 || first/64 != last/64 {
+		return c
+	}
+	c.word = int32(first / 64)
+	c.mask = (^uint64(0) >> uint(64-n)) << uint(first%64)
+	return c
+}
+
 // checkList returns the precomputed list of definitions to check for
 // facts f after the sources in want changed, or false when none applies.
-func (pl *Plan) checkList(f *Facts, want sourceSet) ([]int32, bool) {
+func (pl *Plan) checkList(f *Facts, want sourceSet) ([]dayCheck, bool) {
 	if !f.Gained || f.Added < 1 {
 		return nil, false
 	}
@@ -358,11 +395,19 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f *Facts, changed 
 	want := setOf(changed)
 	if pl != nil {
 		if list, ok := pl.checkList(f, want); ok {
-			for _, i := range list {
+			// A check's mask is of the daily occurrence of the day
+			// completed, which is the day decided.
+			skip := h.pl != nil && f.Day == f.Added
+			for k := range list {
+				c := &list[k]
+				if skip && c.word >= 0 && int(c.word) < len(h.bits) && h.bits[c.word]&c.mask == c.mask {
+					continue // all held, and none can be lost
+				}
+				i := int(c.i)
 				if in := &pl.info[i]; h.pl != nil && in.monotone && !in.custom {
-					out = pl.gain(out, int(i), f, h.bits)
+					out = pl.gain(out, i, f, h.bits)
 				} else {
-					out = decideAll(out, int(i), &defs[i], in, f, held, &h)
+					out = decideAll(out, i, &defs[i], in, f, held, &h)
 				}
 			}
 			return out
@@ -492,6 +537,9 @@ func (pl *Plan) weekRests(n int) {
 		return
 	}
 	pl.restWeek = new([7][4]uint64)
+	for d := 1; d <= n; d++ {
+		pl.programmeDays[d/64] |= 1 << uint(d%64)
+	}
 	for w := range 7 {
 		for d := 1; d <= n; d++ {
 			_, scheduled := p.SlotOn(d)
@@ -511,28 +559,20 @@ func (pl *Plan) restDays(f *Facts) {
 	if pl.restWeek == nil || f.Calendar.Programme() != pl.p {
 		return
 	}
-	var start challenge.Date // the calendar's day 1 without an enrolment
 	first := 1
 	if e := f.Calendar.Enrolment(); e != nil {
 		if !e.Rota.IsZero() || len(e.Absences) > 0 {
 			return
 		}
-		start, first = e.Start, max(e.FirstDay, 1)
+		first = e.FirstDay
 	}
-	rest := pl.restWeek[start.Weekday()]
+	rest := pl.restWeek[f.Calendar.StartWeekday()]
 	for d := 1; d < first && d < 256; d++ {
 		rest[d/64] |= 1 << uint(d%64)
 	}
-	n := f.length()
-	for w := range f.rest.known {
-		// Days 1..n of the word are known.
-		lo, hi := max(w*64, 1), min(w*64+63, n)
-		if lo > hi {
-			continue
-		}
-		mask := (^uint64(0) >> uint(63-(hi-w*64))) &^ ((uint64(1) << uint(lo-w*64)) - 1)
-		f.rest.known[w] |= mask
-		f.rest.rest[w] = f.rest.rest[w]&^mask | rest[w]&mask
+	for w, known := range pl.programmeDays {
+		f.rest.known[w] |= known
+		f.rest.rest[w] = f.rest.rest[w]&^known | rest[w]&known
 	}
 	f.rest.full = true
 }

@@ -1,5 +1,7 @@
 package challenge
 
+import "time"
+
 import "fmt"
 
 // Calendar answers, for one enrolment in one programme, which programme
@@ -39,6 +41,9 @@ func NewCalendar(p *Programme, e *Enrolment) Calendar {
 	}
 	return Calendar{p: p, e: e, start: start.ordinal()}
 }
+
+// StartWeekday returns the weekday of programme day 1.
+func (c Calendar) StartWeekday() time.Weekday { return weekdayOf(c.start) }
 
 // Programme returns the calendar's programme (nil for the zero Calendar).
 func (c Calendar) Programme() *Programme { return c.p }

@@ -122,7 +122,6 @@ type badgeScratch struct {
 	changes  []badge.Change
 	held     badge.HeldBits
 	evidence []byte
-	awards   []storage.Award // a batch for storage.AwardsInserter
 }
 
 // applyBadges is evaluateBadges for ev, using sc's buffers when sc is not
@@ -167,33 +166,22 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	now := ev.now
-	// Where the store inserts several awards in one statement, an event
-	// that only awards (a completion) inserts them all at once.
-	batched := false
-	if ins, ok := tx.(storage.AwardsInserter); ok && len(changes) > 1 && onlyAwards(changes) {
-		if err := insertAwards(ctx, ins, en, changes, now, sc); err != nil {
-			return nil, events, err
-		}
-		batched = true
-	}
 	for i := range changes {
 		c := &changes[i]
 		def := &ed.badges[c.Index]
 		key := storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day}
 		switch c.Kind {
 		case badge.Award:
-			if !batched {
-				var evidence []byte
-				if sc != nil {
-					sc.evidence = c.Measure.Evidence.AppendJSON(sc.evidence[:0])
-					evidence = sc.evidence
-				} else {
-					evidence = c.Measure.Evidence.AppendJSON(nil)
-				}
-				err := tx.InsertAward(ctx, storage.Award{AwardKey: key, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
-				if err != nil {
-					return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
-				}
+			var evidence []byte
+			if sc != nil {
+				sc.evidence = c.Measure.Evidence.AppendJSON(sc.evidence[:0])
+				evidence = sc.evidence
+			} else {
+				evidence = c.Measure.Evidence.AppendJSON(nil)
+			}
+			err := tx.InsertAward(ctx, storage.Award{AwardKey: key, ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: evidence})
+			if err != nil {
+				return nil, events, fmt.Errorf("award %s: %w", c.Badge, err)
 			}
 			slot, _ := ed.plan.Slot(c.Index, c.Occurrence) // every change the plan makes has one
 			en.Badges.Set(slot)
@@ -225,47 +213,6 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		}
 	}
 	return earned, events, nil
-}
-
-// onlyAwards reports whether every change is an award.
-func onlyAwards(changes []badge.Change) bool {
-	for i := range changes {
-		if changes[i].Kind != badge.Award {
-			return false
-		}
-	}
-	return true
-}
-
-// insertAwards inserts the awards of changes, which are all awards, with
-// one InsertAwards, their evidence encoded into one buffer (sc's, when sc
-// is not nil).
-func insertAwards(ctx context.Context, ins storage.AwardsInserter, en *challenge.Enrolment, changes []badge.Change, now time.Time, sc *badgeScratch) error {
-	var buf []byte
-	var batch []storage.Award
-	if sc != nil {
-		buf, batch = sc.evidence[:0], sc.awards[:0]
-	}
-	for i := range changes {
-		c := &changes[i]
-		at := len(buf)
-		buf = c.Measure.Evidence.AppendJSON(buf)
-		// Capped, and an earlier award's slice keeps the bytes it had
-		// when buf grows into a new array.
-		batch = append(batch, storage.Award{
-			AwardKey:    storage.AwardKey{EnrolmentID: en.ID, BadgeID: c.Badge, Tier: c.Tier, Day: c.Day},
-			ProgrammeID: en.ProgrammeID, AwardedAt: now, Evidence: buf[at:len(buf):len(buf)],
-		})
-	}
-	err := ins.InsertAwards(ctx, batch)
-	if sc != nil {
-		clear(batch) // let go of the strings
-		sc.evidence, sc.awards = buf[:0], batch[:0]
-	}
-	if err != nil {
-		return fmt.Errorf("award %s and %d more: %w", changes[0].Badge, len(changes)-1, err)
-	}
-	return nil
 }
 
 // rebuildHeld sets en's held bits from its stored awards, under the

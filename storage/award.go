@@ -57,16 +57,3 @@ type AwardWriter interface {
 	// the removal in the audit trail.
 	DeleteAward(ctx context.Context, key AwardKey) error
 }
-
-// AwardsInserter is implemented by a Tx that can insert several awards in
-// one statement. It is optional: the engine uses it, when a transaction
-// has it, for the awards one event earns (a completion often earns two:
-// the day's and a first or a tier), and InsertAward otherwise.
-type AwardsInserter interface {
-	// InsertAwards stores every award of as, as InsertAward would one by
-	// one. It returns ErrConflict if an award with the key of one of
-	// them exists, or two of them share a key; some of as may have been
-	// stored then, and the caller must roll the transaction back (the
-	// engine does: a conflict ends its attempt).
-	InsertAwards(ctx context.Context, as []Award) error
-}

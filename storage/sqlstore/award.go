@@ -14,8 +14,6 @@ const awardColumns = "programme_id, enrolment_id, badge_id, tier, day, awarded_a
 
 const awardListing = "awards"
 
-var _ storage.AwardsInserter = (*tx)(nil)
-
 // insertAward inserts an award, the values in the order of awardColumns.
 const insertAward = "INSERT INTO habitkit_awards (" + awardColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
 
@@ -75,54 +73,6 @@ func (t *tx) InsertAward(ctx context.Context, a storage.Award) error {
 	}
 	return t.insertf(ctx, func() string { return "insert award of " + awardKeyString(a.AwardKey) }, insertAwardQuery(t.s.d),
 		a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, t.timeArg(a.AwardedAt), evidence)
-}
-
-// insertAwardsQuery returns the insert of n awards in one statement, as
-// insertAwardQuery does one. (On SQLite, OR FAIL stops at a duplicate key
-// without undoing the rows before it; storage.AwardsInserter allows that,
-// since the caller rolls back.)
-func insertAwardsQuery(d dialect, n int) string {
-	q := insertAwardQuery(d)
-	for range n - 1 {
-		q += ", (?, ?, ?, ?, ?, ?, ?)"
-	}
-	return q
-}
-
-// hotAwardBatches is the largest batch of awards whose insert is prepared
-// at Open (SQLite): a completion earns one to three, rarely more.
-const hotAwardBatches = 4
-
-// InsertAwards implements [storage.AwardsInserter]: one statement for all
-// the awards, which on SQLite costs about half of what as many single
-// inserts do.
-func (t *tx) InsertAwards(ctx context.Context, as []storage.Award) error {
-	switch len(as) {
-	case 0:
-		return nil
-	case 1:
-		return t.InsertAward(ctx, as[0])
-	}
-	args := make([]any, 0, 7*len(as))
-	for _, a := range as {
-		evidence := a.Evidence
-		if evidence == nil {
-			evidence = []byte{}
-		}
-		args = append(args, a.ProgrammeID, a.EnrolmentID, a.BadgeID, a.Tier, a.Day, t.timeArg(a.AwardedAt), evidence)
-	}
-	opf := func() string {
-		return fmt.Sprintf("insert %d awards, the first %s", len(as), awardKeyString(as[0].AwardKey))
-	}
-	n, err := t.execf(ctx, opf, insertAwardsQuery(t.s.d, len(as))+t.s.d.insertSuffix(), args...)
-	if err != nil {
-		return err
-	}
-	if n < int64(len(as)) {
-		// Only PostgreSQL's ON CONFLICT DO NOTHING gets here.
-		return fmt.Errorf("sqlstore: %s: %w: %d of them have the key of a stored award", opf(), storage.ErrConflict, int64(len(as))-n)
-	}
-	return nil
 }
 
 // GetAward implements [storage.AwardReader.GetAward].

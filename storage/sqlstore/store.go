@@ -99,9 +99,6 @@ func (s *Store) prepareHot(ctx context.Context) error {
 		return nil
 	}
 	queries := []string{getEnrolmentQuery, insertCompletionQuery, updateEnrolmentQuery, updateEnrolmentDataQuery, insertAwardQuery(s.d)}
-	for n := 2; n <= hotAwardBatches; n++ {
-		queries = append(queries, insertAwardsQuery(s.d, n))
-	}
 	if lock := s.d.writeLock(); lock != "" {
 		queries = append(queries, lock)
 	}

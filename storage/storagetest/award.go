@@ -62,20 +62,6 @@ func mustInsertAwards(t testing.TB, s storage.Store, as ...storage.Award) {
 	})
 }
 
-// skipWithoutAwardsInserter skips t when the store's transactions do not
-// implement the optional storage.AwardsInserter.
-func (h *harness) skipWithoutAwardsInserter(t *testing.T) {
-	t.Helper()
-	var ok bool
-	mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
-		_, ok = tx.(storage.AwardsInserter)
-		return nil
-	})
-	if !ok {
-		t.Skip("the store's transactions do not implement storage.AwardsInserter (optional)")
-	}
-}
-
 // getAward reads one award in its own View.
 func getAward(t testing.TB, s storage.Store, key storage.AwardKey) (storage.Award, error) {
 	t.Helper()
@@ -198,70 +184,6 @@ func (h *harness) testAwards(t *testing.T) {
 		got, err = getAward(t, h.store, later.AwardKey)
 		require.NoError(t, err, "after ErrConflict the transaction must stay usable and commit its other writes")
 		assertAward(t, awardRoundTripSentence, later, got)
-	})
-
-	t.Run("InsertAwardsInOneCall", func(t *testing.T) {
-		t.Parallel()
-		h.skipWithoutAwardsInserter(t)
-		sc := newScope(t, h.store)
-		es := sc.mustEnrol(t, 2, nil)
-		held := award(es[0], "streak", 1, 0)
-		mustInsertAwards(t, h.store, held)
-		noEvidence := award(es[1], "first", 0, 0)
-		noEvidence.Evidence = nil
-		// Sizes around the ones a store may prepare: 2, 3 and 6.
-		batches := [][]storage.Award{
-			{award(es[0], "streak", 2, 0), award(es[0], "daily", 0, 1)},
-			{award(es[0], "daily", 0, 2), noEvidence, award(es[1], "daily", 0, 2)},
-			{award(es[0], "daily", 0, 3), award(es[0], "daily", 0, 4), award(es[0], "daily", 0, 5),
-				award(es[1], "daily", 0, 3), award(es[1], "daily", 0, 4), award(es[1], "streak", 1, 0)},
-		}
-		mustUpdate(t, h.store, func(ctx context.Context, tx storage.Tx) error {
-			ins := tx.(storage.AwardsInserter)
-			require.NoError(t, ins.InsertAwards(ctx, nil), "InsertAwards of no award must do nothing and succeed")
-			for _, b := range batches {
-				if err := ins.InsertAwards(ctx, b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		for _, b := range batches {
-			for _, want := range b {
-				got, err := getAward(t, h.store, want.AwardKey)
-				require.NoError(t, err, "every award of an InsertAwards must be stored")
-				assertAward(t, awardRoundTripSentence, want, got)
-			}
-		}
-		assert.Equal(t, map[string]int{"streak": 2, "daily": 2, "first": 1}, countHolders(t, h.store, sc.programme),
-			holdersSentence+" (awards inserted together count as awards inserted one by one)")
-
-		// A batch with a stored key, or one key twice, conflicts; the
-		// caller rolls back, and then nothing of the batch is stored.
-		for _, bad := range [][]storage.Award{
-			{award(es[1], "weekly", 0, 7), award(es[0], "streak", 1, 0), award(es[1], "weekly", 0, 14)},
-			{award(es[1], "monthly", 0, 30), award(es[1], "monthly", 0, 30)},
-		} {
-			var err error
-			rolledBack := h.store.Update(t.Context(), func(ctx context.Context, tx storage.Tx) error {
-				err = tx.(storage.AwardsInserter).InsertAwards(ctx, bad)
-				return err
-			})
-			require.ErrorIs(t, err, storage.ErrConflict, "InsertAwards with the key of a stored award, or one key twice, must return ErrConflict")
-			require.ErrorIs(t, rolledBack, storage.ErrConflict)
-			for _, a := range bad {
-				if a.AwardKey == held.AwardKey {
-					continue
-				}
-				_, err := getAward(t, h.store, a.AwardKey)
-				assert.ErrorIs(t, err, storage.ErrNotFound, "after a conflicting InsertAwards is rolled back, none of its awards may be stored")
-			}
-		}
-		got, err := getAward(t, h.store, held.AwardKey)
-		require.NoError(t, err)
-		assertAward(t, "a conflicting InsertAwards must leave the stored award unchanged", held, got)
-		assert.Equal(t, map[string]int{"streak": 2, "daily": 2, "first": 1}, countHolders(t, h.store, sc.programme),
-			holdersSentence+" (a rolled-back InsertAwards counts nobody)")
 	})
 
 	t.Run("TierAndDayMakeDistinctAwards", func(t *testing.T) {

@@ -88,3 +88,52 @@ badges:
 	// On a roll: 0 earned, next: streak 1 of 2
 	// Full first week: 0 earned, next: 2 of 7 days
 }
+
+// ExampleHeldBits keeps what a participant holds as an enrolment does:
+// one bit per occurrence, in the slots the plan lays out, which the plan
+// evaluates without looking anything up by ID.
+func ExampleHeldBits() {
+	file := []byte(`
+id: example
+title: Example
+length: 3
+timeZone: Europe/London
+activities:
+  - {id: app, title: Use the app, points: 10}
+schedule:
+  - {days: 1-3, activity: app}
+badges:
+  - {id: first-step, name: First step, criterion: first-completion}
+  - {id: today, name: Today's challenge done, repeat: daily, criterion: day-completed}
+`)
+	p, err := challenge.ParseDefinition(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defs, err := badge.ParseDefinitions(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	plan := badge.NewPlan(defs, p)
+	held := badge.HeldBits{Plan: plan}
+	var done challenge.Days
+	for day := 1; day <= 2; day++ {
+		done.Add(day)
+		f := badge.Facts{Calendar: challenge.NewCalendar(p, nil), Done: done, Today: day, Day: day, Gained: true, Added: day}
+		for _, c := range plan.Evaluate(f, []badge.Source{badge.SourceCompletions}, held) {
+			slot, _ := plan.Slot(c.Index, c.Occurrence)
+			held.Bits.Set(slot)
+			fmt.Printf("%s: slot %d\n", c, slot)
+		}
+	}
+	fmt.Println("slots:", plan.Slots(), "held:", held.Bits.Count())
+	fmt.Println("today, day 2:", held.Has("today", badge.Occurrence{Day: 2}))
+	fmt.Println("today, day 3:", held.Has("today", badge.Occurrence{Day: 3}))
+	// Output:
+	// award first-step: 1 of 1 completion: slot 0
+	// award today day 1: 1 of 1 day: slot 1
+	// award today day 2: 1 of 1 day: slot 2
+	// slots: 4 held: 3
+	// today, day 2: true
+	// today, day 3: false
+}

@@ -110,7 +110,9 @@ func (pl *Plan) Slots() int { return pl.slots }
 // Badges, laid out by Plan (see [Plan.Slot]). Evaluating with the plan it
 // names tests bits directly.
 type HeldBits struct {
+	// Plan lays out the slots of Bits.
 	Plan *Plan
+	// Bits are the held occurrences, one bit per slot.
 	Bits challenge.HeldBadges
 }
 

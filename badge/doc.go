@@ -39,7 +39,10 @@
 // days of each tag. After a single new completion ([Facts].Added), it checks
 // only the badges that can count that day, and it asks the calendar about
 // rest days only until a week or the programme is known to be incomplete.
-// Its answers are [Evaluate]'s.
+// Its answers are [Evaluate]'s. A plan also numbers every occurrence its
+// badges can have ([Plan.Slot]), so that an enrolment keeps what it holds
+// as bits ([challenge.HeldBadges], read through [HeldBits]) under a
+// layout whose fingerprint ([Plan.Layout]) says when the slots moved.
 //
 // [Progress] gives the badge page: per badge the occurrences held and the
 // measure toward the next one, written for people by [Measure.String]

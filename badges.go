@@ -215,6 +215,22 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 	return earned, events, nil
 }
 
+// eachAward calls fn with every award of the enrolment, page by page.
+func eachAward(ctx context.Context, tx storage.ReadTx, enrolmentID uuid.UUID, fn func(*storage.Award)) error {
+	for cursor := storage.Cursor(""); ; {
+		page, err := tx.ListAwards(ctx, enrolmentID, cursor, storage.MaxLimit)
+		if err != nil {
+			return err
+		}
+		for i := range page.Items {
+			fn(&page.Items[i])
+		}
+		if cursor = page.Next; cursor == "" {
+			return nil
+		}
+	}
+}
+
 // rebuildHeld sets en's held bits from its stored awards, under the
 // layout of ed's plan: the bits were written under another layout (the
 // host changed its Go-built badges) or none. Awards of badges the plan
@@ -222,21 +238,15 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 // later layout defines them again. The caller writes en.
 func rebuildHeld(ctx context.Context, tx storage.ReadTx, ed *edition, en *challenge.Enrolment) error {
 	var held challenge.HeldBadges
-	for cursor := storage.Cursor(""); ; {
-		page, err := tx.ListAwards(ctx, en.ID, cursor, storage.MaxLimit)
-		if err != nil {
-			return fmt.Errorf("rebuilding held badges: %w", err)
-		}
-		for _, a := range page.Items {
-			if i, ok := ed.plan.Index(a.BadgeID); ok {
-				if slot, ok := ed.plan.Slot(i, badge.Occurrence{Tier: a.Tier, Day: a.Day}); ok {
-					held.Set(slot)
-				}
+	err := eachAward(ctx, tx, en.ID, func(a *storage.Award) {
+		if i, ok := ed.plan.Index(a.BadgeID); ok {
+			if slot, ok := ed.plan.Slot(i, badge.Occurrence{Tier: a.Tier, Day: a.Day}); ok {
+				held.Set(slot)
 			}
 		}
-		if cursor = page.Next; cursor == "" {
-			break
-		}
+	})
+	if err != nil {
+		return fmt.Errorf("rebuilding held badges: %w", err)
 	}
 	en.Badges, en.BadgeLayout = held, ed.plan.Layout()
 	return nil
@@ -302,18 +312,12 @@ func (e *Engine) Badges(ctx context.Context, enrolmentID uuid.UUID) ([]BadgeStat
 		// is held is read from them too, whatever the enrolment's bits.
 		awards := map[storage.AwardKey]storage.Award{}
 		held := badge.HeldSet{}
-		for cursor := storage.Cursor(""); ; {
-			page, err := tx.ListAwards(ctx, en.ID, cursor, storage.MaxLimit)
-			if err != nil {
-				return err
-			}
-			for _, a := range page.Items {
-				awards[a.AwardKey] = a
-				held[badge.HeldKey{Badge: a.BadgeID, Occurrence: badge.Occurrence{Tier: a.Tier, Day: a.Day}}] = true
-			}
-			if cursor = page.Next; cursor == "" {
-				break
-			}
+		err = eachAward(ctx, tx, en.ID, func(a *storage.Award) {
+			awards[a.AwardKey] = *a
+			held[badge.HeldKey{Badge: a.BadgeID, Occurrence: badge.Occurrence{Tier: a.Tier, Day: a.Day}}] = true
+		})
+		if err != nil {
+			return err
 		}
 		for _, st := range badge.Progress(ed.badges, badgeFacts(ed, &en, challenge.NewCalendar(ed.p, &en), today, 0), held) {
 			d := st.Definition

@@ -1,6 +1,10 @@
 package badge
 
-import "github.com/habitkit/habitkit/challenge"
+import (
+	"math/bits"
+
+	"github.com/habitkit/habitkit/challenge"
+)
 
 // compiled is a criterion over completions turned, for a plan's
 // programme, into operations on words of days: "is it met?" for a tiered
@@ -173,4 +177,130 @@ func (f *Facts) restDays() ([]uint64, bool) {
 		return nil, false
 	}
 	return f.rest.rest[:], true
+}
+
+// metMeasure is a met criterion's measure as compiled parts work it out:
+// the evidence days as words (days 1..255) rather than a list, so that
+// composites merge them with ORs and the list is made once, at its size.
+type metMeasure struct {
+	current, target int
+	unit            string
+	days            [4]uint64
+	counts          map[string]int
+}
+
+// measure is c.measure(f, target, day, true) for a criterion that is met
+// (cc.met said so): for the compiled kinds it is worked out from words of
+// days, with one allocation for the evidence days; otherwise, or when the
+// calendar's rest days are not at hand as words, it asks c.
+func (cc *compiled) measure(c *Criterion, f *Facts, target, day int) Measure {
+	var mm metMeasure
+	if f.length() >= 256 || !cc.measureMet(c, f, target, day, &mm) {
+		return c.measure(f, target, day, true)
+	}
+	m := Measure{Current: mm.current, Target: mm.target, Unit: mm.unit, Met: true}
+	m.Evidence.Counts = mm.counts
+	n := 0
+	for _, w := range mm.days {
+		n += bits.OnesCount64(w)
+	}
+	if n > 0 {
+		m.Evidence.Days = make([]int, 0, n)
+		for w, word := range mm.days {
+			for ; word != 0; word &= word - 1 {
+				m.Evidence.Days = append(m.Evidence.Days, w*64+bits.TrailingZeros64(word))
+			}
+		}
+	}
+	return m
+}
+
+// measureMet fills mm with the measure of c, which is met, and reports
+// whether it could: false leaves the answer to c.measure. Days are within
+// 1..length < 256.
+func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int, mm *metMeasure) bool {
+	if target <= 0 {
+		target = cc.count
+	}
+	n := f.length()
+	switch cc.op {
+	case opCount, opSome:
+		if cc.op == opSome {
+			target = 1
+		}
+		if cc.days == nil || target < 1 {
+			return false
+		}
+		*mm = metMeasure{current: popcount(f.Done, cc.days, n), target: target, unit: UnitCompletions}
+		// The evidence is the first target days counted.
+		left := target
+		for w := range min(len(f.Done), len(cc.days), len(mm.days)) {
+			word := f.Done[w] & cc.days[w]
+			for ; word != 0 && left > 0; word &= word - 1 {
+				if d := w*64 + bits.TrailingZeros64(word); d >= 1 && d <= n {
+					mm.days[w] |= 1 << uint(d%64)
+					left--
+				}
+			}
+		}
+		return true
+	case opStreak:
+		if target < 1 {
+			return false
+		}
+		*mm = metMeasure{current: f.Longest, target: target, unit: UnitStreak, counts: map[string]int{"streak": f.Longest}}
+		return true
+	case opAllDays:
+		*mm = metMeasure{current: len(c.Days), target: len(c.Days), unit: UnitDays}
+		copy(mm.days[:], cc.days)
+		return true
+	case opScheduled:
+		rest, ok := f.restDays()
+		if !ok {
+			return false
+		}
+		*mm = metMeasure{unit: UnitDays}
+		for w := range min(len(cc.days), len(mm.days)) {
+			mm.days[w] = cc.days[w] &^ rest[w]
+			mm.target += bits.OnesCount64(mm.days[w])
+		}
+		mm.current = mm.target
+		return true
+	case opDay:
+		if day < 1 || day > n {
+			return false
+		}
+		*mm = metMeasure{current: 1, target: 1, unit: UnitDays}
+		mm.days[day/64] |= 1 << uint(day%64)
+		return true
+	case opAll:
+		*mm = metMeasure{current: len(cc.parts), target: len(cc.parts), unit: UnitGoals}
+		for i := range cc.parts {
+			var part metMeasure
+			if !cc.parts[i].measureMet(&c.All[i], f, 0, day, &part) {
+				return false
+			}
+			for w := range mm.days {
+				mm.days[w] |= part.days[w]
+			}
+			switch {
+			case part.counts == nil:
+			case mm.counts == nil:
+				mm.counts = part.counts // made for this measure alone
+			default:
+				for k, v := range part.counts {
+					mm.counts[k] = max(mm.counts[k], v)
+				}
+			}
+		}
+		return true
+	case opAny:
+		// The first part met, as anyOf measures it.
+		for i := range cc.parts {
+			if cc.parts[i].met(&c.Any[i], f, 0, day) {
+				return cc.parts[i].measureMet(&c.Any[i], f, 0, day, mm)
+			}
+		}
+	}
+	return false
 }

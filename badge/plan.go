@@ -445,7 +445,7 @@ func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) [
 		if f.Day < 1 || f.Day > n || bits.Has(s0+f.Day-1) || !fast.met(&def.Criterion, f, 0, f.Day) {
 			return out
 		}
-		m := def.Criterion.measure(f, 0, f.Day, true)
+		m := fast.measure(&def.Criterion, f, 0, f.Day)
 		return append(out, Change{Badge: def.ID, Index: i, Occurrence: Occurrence{Day: f.Day}, Kind: Award, Measure: m})
 	case len(def.Tiers) > 0:
 		// Thresholds ascend (Validate) and a tiered criterion counts, so
@@ -458,7 +458,7 @@ func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) [
 			if !fast.met(&def.Criterion, f, threshold, 0) {
 				break
 			}
-			m := def.Criterion.measure(f, threshold, 0, true)
+			m := fast.measure(&def.Criterion, f, threshold, 0)
 			out = append(out, Change{Badge: def.ID, Index: i, Occurrence: Occurrence{Tier: t + 1}, Kind: Award, Measure: m})
 		}
 		return out
@@ -466,7 +466,7 @@ func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) [
 	if bits.Has(s0) || !fast.met(&def.Criterion, f, 0, 0) {
 		return out
 	}
-	m := def.Criterion.measure(f, 0, 0, true)
+	m := fast.measure(&def.Criterion, f, 0, 0)
 	return append(out, Change{Badge: def.ID, Index: i, Kind: Award, Measure: m})
 }
 

@@ -38,6 +38,7 @@ schedule:
 		{Kind: AllOf, All: []Criterion{{Kind: Completions, Count: 2, Tag: "x"}, {Kind: Streak, Count: 2}}},
 		{Kind: AnyOf, Any: []Criterion{{Kind: WeekComplete, Week: 2}, {Kind: Completions, Count: 9}}},
 		{Kind: AllOf}, {Kind: AnyOf},
+		{Kind: AllOf, All: []Criterion{{Kind: Streak, Count: 2}, {Kind: AnyOf, Any: []Criterion{{Kind: Streak, Count: 3}, {Kind: DayCompleted}}}, {Kind: DaysCompleted, Days: []int{4}}}},
 	}
 	// Definition 0 holds every criterion, so that the plan knows every
 	// tag; definition i+1 compiles criterion i alone.
@@ -47,6 +48,9 @@ schedule:
 	}
 	plan := NewPlan(defs, p)
 	rng := rand.New(rand.NewPCG(1, 2))
+	// How often each criterion was met, and its measure worked out from
+	// words.
+	metN, fast := make([]int, len(criteria)), make([]int, len(criteria))
 	for range 3000 {
 		var done challenge.Days
 		density := rng.Float64()
@@ -80,7 +84,24 @@ schedule:
 				compiled := withPlan
 				require.Equal(t, want, plan.fast[i+1].met(c, &compiled, target, f.Day), "compiled: criterion %d (%s) target %d on %v of %+v", i, c.Kind, target, f.Done, en)
 				require.Equal(t, c.measure(&f, target, f.Day, true), c.measure(&withPlan, target, f.Day, true), "a plan's tag days change no measure")
+				if want {
+					metN[i]++
+					measured := withPlan
+					require.Equal(t, c.measure(&f, target, f.Day, true), plan.fast[i+1].measure(c, &measured, target, f.Day),
+						"compiled measure: criterion %d (%s) target %d on %v of %+v", i, c.Kind, target, f.Done, en)
+					var mm metMeasure
+					if plan.fast[i+1].measureMet(c, &measured, target, f.Day, &mm) {
+						fast[i]++
+					}
+				}
 			}
+		}
+	}
+	// Every compiled kind must have been measured from words, not only
+	// handed back to Criterion.measure.
+	for i := range criteria {
+		if plan.fast[i+1].op != opSlow && metN[i] > 0 {
+			require.Positive(t, fast[i], "criterion %d (%s) was never measured from words", i, criteria[i].Kind)
 		}
 	}
 }

@@ -137,17 +137,25 @@ func (pl *Plan) checked(i int, want sourceSet, day int) bool {
 // badge, each tier, or the one) has its bit in held word word: when all
 // the bits of mask are set there, nothing can change, and the definition
 // is passed over with one test.
+//
+// It carries what checking the definition reads first, so that the loop
+// over a day's checks finds it in the list rather than in the plan's
+// tables: the definition and its compiled criterion, its first slot and
+// number of slots, and whether gain may decide it.
 type dayCheck struct {
-	i    int32
-	word int32
-	mask uint64
+	i, word int32
+	s0, n   int32
+	gain    bool
+	mask    uint64
+	def     *Definition
+	fast    *compiled
 }
 
 // newCheck returns the check of definition i after a completion of day.
 func (pl *Plan) newCheck(i, day int) dayCheck {
-	c := dayCheck{i: int32(i), word: -1}
 	in := &pl.info[i]
-	if !in.monotone || in.custom {
+	c := dayCheck{i: int32(i), word: -1, s0: pl.slot0[i], n: pl.nslots[i], gain: in.monotone && !in.custom, def: &pl.defs[i], fast: &pl.fast[i]}
+	if !c.gain {
 		return c
 	}
 	first, n := int(pl.slot0[i]), int(pl.nslots[i])
@@ -403,11 +411,11 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f *Facts, changed 
 				if skip && c.word >= 0 && int(c.word) < len(h.bits) && h.bits[c.word]&c.mask == c.mask {
 					continue // all held, and none can be lost
 				}
-				i := int(c.i)
-				if in := &pl.info[i]; h.pl != nil && in.monotone && !in.custom {
-					out = pl.gain(out, i, f, h.bits)
+				if c.gain && h.pl != nil {
+					out = gain(out, c, f, h.bits)
 				} else {
-					out = decideAll(out, i, &defs[i], in, f, held, &h)
+					i := int(c.i)
+					out = decideAll(out, i, &defs[i], &pl.info[i], f, held, &h)
 				}
 			}
 			return out
@@ -433,13 +441,14 @@ func appendChanges(out []Change, defs []Definition, pl *Plan, f *Facts, changed 
 	return out
 }
 
-// gain is decideAll for a monotone definition without a Custom part after
-// an event that only added facts (f.Gained), with the held occurrences in
-// bits: an occurrence held stays held, and one not held is awarded when
-// met. It reads the bits directly, which is all that sets it apart.
-func (pl *Plan) gain(out []Change, i int, f *Facts, bits challenge.HeldBadges) []Change {
-	def, fast := &pl.defs[i], &pl.fast[i]
-	s0, n := int(pl.slot0[i]), int(pl.nslots[i])
+// gain is decideAll for the definition of check c, monotone and without a
+// Custom part, after an event that only added facts (f.Gained), with the
+// held occurrences in bits: an occurrence held stays held, and one not
+// held is awarded when met. It reads the bits directly, which is all that
+// sets it apart.
+func gain(out []Change, c *dayCheck, f *Facts, bits challenge.HeldBadges) []Change {
+	def, fast, i := c.def, c.fast, int(c.i)
+	s0, n := int(c.s0), int(c.n)
 	switch {
 	case def.Repeat == Daily:
 		if f.Day < 1 || f.Day > n || bits.Has(s0+f.Day-1) || !fast.met(&def.Criterion, f, 0, f.Day) {

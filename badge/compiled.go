@@ -198,8 +198,11 @@ func (cc *compiled) measure(c *Criterion, f *Facts, target, day int) Measure {
 		// A daily badge's, the most often measured: the day itself.
 		return Measure{Current: 1, Target: 1, Unit: UnitDays, Met: true, Evidence: Evidence{Days: []int{day}}}
 	}
-	var mm metMeasure
-	if f.length() >= 256 || !cc.measureMet(c, f, target, day, &mm) {
+	if f.length() >= 256 {
+		return c.measure(f, target, day, true)
+	}
+	mm, ok := cc.measureMet(c, f, target, day)
+	if !ok {
 		return c.measure(f, target, day, true)
 	}
 	m := Measure{Current: mm.current, Target: mm.target, Unit: mm.unit, Met: true}
@@ -219,10 +222,10 @@ func (cc *compiled) measure(c *Criterion, f *Facts, target, day int) Measure {
 	return m
 }
 
-// measureMet fills mm with the measure of c, which is met, and reports
-// whether it could: false leaves the answer to c.measure. Days are within
+// measureMet returns the measure of c, which is met, and whether it could
+// work it out: false leaves the answer to c.measure. Days are within
 // 1..length < 256.
-func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int, mm *metMeasure) bool {
+func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int) (mm metMeasure, ok bool) {
 	if target <= 0 {
 		target = cc.count
 	}
@@ -233,9 +236,9 @@ func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int, mm *metM
 			target = 1
 		}
 		if cc.days == nil || target < 1 {
-			return false
+			return mm, false
 		}
-		*mm = metMeasure{current: popcount(f.Done, cc.days, n), target: target, unit: UnitCompletions}
+		mm = metMeasure{current: popcount(f.Done, cc.days, n), target: target, unit: UnitCompletions}
 		// The evidence is the first target days counted.
 		left := target
 		for w := range min(len(f.Done), len(cc.days), len(mm.days)) {
@@ -247,42 +250,42 @@ func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int, mm *metM
 				}
 			}
 		}
-		return true
+		return mm, true
 	case opStreak:
 		if target < 1 {
-			return false
+			return mm, false
 		}
-		*mm = metMeasure{current: f.Longest, target: target, unit: UnitStreak, counts: map[string]int{"streak": f.Longest}}
-		return true
+		mm = metMeasure{current: f.Longest, target: target, unit: UnitStreak, counts: map[string]int{"streak": f.Longest}}
+		return mm, true
 	case opAllDays:
-		*mm = metMeasure{current: len(c.Days), target: len(c.Days), unit: UnitDays}
+		mm = metMeasure{current: len(c.Days), target: len(c.Days), unit: UnitDays}
 		copy(mm.days[:], cc.days)
-		return true
+		return mm, true
 	case opScheduled:
 		rest, ok := f.restDays()
 		if !ok {
-			return false
+			return mm, false
 		}
-		*mm = metMeasure{unit: UnitDays}
+		mm = metMeasure{unit: UnitDays}
 		for w := range min(len(cc.days), len(mm.days)) {
 			mm.days[w] = cc.days[w] &^ rest[w]
 			mm.target += bits.OnesCount64(mm.days[w])
 		}
 		mm.current = mm.target
-		return true
+		return mm, true
 	case opDay:
 		if day < 1 || day > n {
-			return false
+			return mm, false
 		}
-		*mm = metMeasure{current: 1, target: 1, unit: UnitDays}
+		mm = metMeasure{current: 1, target: 1, unit: UnitDays}
 		mm.days[day/64] |= 1 << uint(day%64)
-		return true
+		return mm, true
 	case opAll:
-		*mm = metMeasure{current: len(cc.parts), target: len(cc.parts), unit: UnitGoals}
+		mm = metMeasure{current: len(cc.parts), target: len(cc.parts), unit: UnitGoals}
 		for i := range cc.parts {
-			var part metMeasure
-			if !cc.parts[i].measureMet(&c.All[i], f, 0, day, &part) {
-				return false
+			part, ok := cc.parts[i].measureMet(&c.All[i], f, 0, day)
+			if !ok {
+				return mm, false
 			}
 			for w := range mm.days {
 				mm.days[w] |= part.days[w]
@@ -297,14 +300,14 @@ func (cc *compiled) measureMet(c *Criterion, f *Facts, target, day int, mm *metM
 				}
 			}
 		}
-		return true
+		return mm, true
 	case opAny:
 		// The first part met, as anyOf measures it.
 		for i := range cc.parts {
 			if cc.parts[i].met(&c.Any[i], f, 0, day) {
-				return cc.parts[i].measureMet(&c.Any[i], f, 0, day, mm)
+				return cc.parts[i].measureMet(&c.Any[i], f, 0, day)
 			}
 		}
 	}
-	return false
+	return mm, false
 }

@@ -575,7 +575,14 @@ func (pl *Plan) restDays(f *Facts) {
 		}
 		first = e.FirstDay
 	}
-	rest := pl.restWeek[f.Calendar.StartWeekday()]
+	week := &pl.restWeek[f.Calendar.StartWeekday()]
+	if first <= 1 && f.rest.known == [4]uint64{} {
+		// Nothing asked yet (the usual case: this is the first
+		// question): the week's rest days are the answer as they are.
+		f.rest.known, f.rest.rest, f.rest.full = pl.programmeDays, *week, true
+		return
+	}
+	rest := *week // a copy: the plan's is shared
 	for d := 1; d < first && d < 256; d++ {
 		rest[d/64] |= 1 << uint(d%64)
 	}

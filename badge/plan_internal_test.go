@@ -89,8 +89,7 @@ schedule:
 					measured := withPlan
 					require.Equal(t, c.measure(&f, target, f.Day, true), plan.fast[i+1].measure(c, &measured, target, f.Day),
 						"compiled measure: criterion %d (%s) target %d on %v of %+v", i, c.Kind, target, f.Done, en)
-					var mm metMeasure
-					if plan.fast[i+1].measureMet(c, &measured, target, f.Day, &mm) {
+					if _, ok := plan.fast[i+1].measureMet(c, &measured, target, f.Day); ok {
 						fast[i]++
 					}
 				}

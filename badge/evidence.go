@@ -13,14 +13,7 @@ import (
 func (e Evidence) AppendJSON(b []byte) []byte {
 	b = append(b, '{')
 	if len(e.Days) > 0 {
-		b = append(b, `"days":[`...)
-		for i, d := range e.Days {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendDay(b, d)
-		}
-		b = append(b, ']')
+		b = appendDays(b, e.Days)
 	}
 	if len(e.Counts) > 0 {
 		if len(e.Days) > 0 {
@@ -44,6 +37,47 @@ func (e Evidence) AppendJSON(b []byte) []byte {
 		b = append(b, '}')
 	}
 	return append(b, '}')
+}
+
+// appendDays appends the "days" member. Programme days are small: when
+// every one has at most three digits, the bytes are written into room made
+// once, rather than appended a byte or two at a time.
+func appendDays(b []byte, days []int) []byte {
+	for _, d := range days {
+		if uint(d) >= 1000 {
+			b = append(b, `"days":[`...)
+			for i, d := range days {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendDay(b, d)
+			}
+			return append(b, ']')
+		}
+	}
+	n := len(b)
+	b = slices.Grow(b, len(`"days":[]`)+4*len(days))
+	out := b[n : n+len(`"days":[]`)+4*len(days)]
+	j := copy(out, `"days":[`)
+	for i, d := range days {
+		if i > 0 {
+			out[j] = ','
+			j++
+		}
+		switch {
+		case d < 10:
+			out[j] = byte('0' + d)
+			j++
+		case d < 100:
+			out[j], out[j+1] = byte('0'+d/10), byte('0'+d%10)
+			j += 2
+		default:
+			out[j], out[j+1], out[j+2] = byte('0'+d/100), byte('0'+d/10%10), byte('0'+d%10)
+			j += 3
+		}
+	}
+	out[j] = ']'
+	return b[:n+j+1]
 }
 
 // appendDay appends d in decimal: programme days are small, and most have

@@ -154,7 +154,11 @@ func (e *Engine) applyBadges(ctx context.Context, tx storage.Tx, ed *edition, en
 		// an interface would be copied to the heap on every call.
 		sc.held = badge.HeldBits{Plan: ed.plan, Bits: en.Badges}
 		changes = ed.plan.AppendChanges(sc.changes[:0], facts, ev.changed, &sc.held)
-		defer func() { sc.changes, sc.held = changes[:0], badge.HeldBits{}; clear(changes) }()
+		// The next call reuses the array. Its entries are not cleared
+		// (clearing pointers costs write barriers): they point to the
+		// plan's strings and to evidence that the outcome hands out or,
+		// for a revocation, that the next evaluation overwrites.
+		sc.changes, sc.held = changes[:0], badge.HeldBits{}
 	} else {
 		changes = ed.plan.Evaluate(facts, ev.changed, badge.HeldBits{Plan: ed.plan, Bits: en.Badges})
 	}

@@ -2,6 +2,7 @@ package habitkit_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/google/uuid"
@@ -115,6 +116,39 @@ func TestBadgesAwardedOnceAndRevoked(t *testing.T) {
 		actions = append(actions, a.Action)
 	}
 	assert.Contains(t, actions, habitkit.ActionBadgeRevoked)
+}
+
+// TestOutcomeBadgesAreTheCallersOwn checks that the earned badges of one
+// outcome share nothing a caller can write with another's: the engine cuts
+// them from a slab it reuses, each call's part capped at its length.
+func TestOutcomeBadgesAreTheCallersOwn(t *testing.T) {
+	f := newBadgeFixture(t)
+	var outcomes []habitkit.Outcome
+	for i := range 30 { // enough calls to use up more than one slab
+		en := f.enrol(fmt.Sprintf("pc-%d", i))
+		for day := 1; day <= 2; day++ {
+			f.clock.Set(at(day, 10, 0))
+			out := f.complete(en, 0)
+			require.NotEmpty(t, out.Badges)
+			require.Equal(t, len(out.Badges), cap(out.Badges), "an outcome's badges have no room beyond their own")
+			outcomes = append(outcomes, out)
+		}
+		f.clock.Set(at(1, 10, 0))
+	}
+	want := make([][]string, len(outcomes))
+	for i, out := range outcomes {
+		want[i] = earnedIDs(out.Badges)
+	}
+	for i := range outcomes {
+		outcomes[i].Badges = append(outcomes[i].Badges, habitkit.EarnedBadge{Badge: "appended"})
+		outcomes[i].Badges[0].Name = "overwritten"
+	}
+	for i, out := range outcomes {
+		assert.Equal(t, append(want[i], "appended"), earnedIDs(out.Badges), "outcome %d", i)
+		for j := 1; j < len(out.Badges)-1; j++ {
+			assert.NotEqual(t, "overwritten", out.Badges[j].Name, "outcome %d badge %d", i, j)
+		}
+	}
 }
 
 func TestBadgePageProgressAndHidden(t *testing.T) {

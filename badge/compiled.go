@@ -198,10 +198,10 @@ func (cc *compiled) measure(c *Criterion, f *Facts, target, day int) Measure {
 		// A daily badge's, the most often measured: the day itself.
 		return Measure{Current: 1, Target: 1, Unit: UnitDays, Met: true, Evidence: Evidence{Days: []int{day}}}
 	}
-	if f.length() >= 256 {
-		return c.measure(f, target, day, true)
+	mm, ok := metMeasure{}, false
+	if f.length() < 256 {
+		mm, ok = cc.measureMet(c, f, target, day)
 	}
-	mm, ok := cc.measureMet(c, f, target, day)
 	if !ok {
 		return c.measure(f, target, day, true)
 	}

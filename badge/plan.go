@@ -158,8 +158,8 @@ func (pl *Plan) newCheck(i, day int) dayCheck {
 	if !c.gain {
 		return c
 	}
-	first, n := int(pl.slot0[i]), int(pl.nslots[i])
-	if pl.defs[i].Repeat == Daily {
+	first, n := int(c.s0), int(c.n)
+	if c.def.Repeat == Daily {
 		if day > n {
 			return c
 		}
